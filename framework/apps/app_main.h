@@ -1,0 +1,24 @@
+// Shared top of every lacos executable: run the command, turn any exception into one clear
+// line on stderr and a non-zero exit status.
+#pragma once
+
+#include "core/error.h"
+
+#include <cstdio>
+#include <exception>
+
+namespace lacos {
+
+template <typename Command>
+int run_main(const char* program, Command&& command) {
+  try {
+    return command();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: internal error: %s\n", program, e.what());
+  }
+  return 1;
+}
+
+}  // namespace lacos

@@ -1,0 +1,45 @@
+#include "core/dtype.h"
+
+#include "core/error.h"
+
+#include <torch/cuda.h>
+
+namespace lacos {
+
+torch::ScalarType parse_compute_dtype(const std::string& name, const std::string& key) {
+  if (name == "float32" || name == "fp32" || name == "float") return torch::kFloat32;
+  if (name == "bfloat16" || name == "bf16") return torch::kBFloat16;
+  if (name == "float16" || name == "fp16" || name == "half") return torch::kFloat16;
+  fail("{}: unknown dtype '{}' (expected float32, bfloat16 or float16)", key, name);
+}
+
+std::string dtype_name(torch::ScalarType dtype) {
+  switch (dtype) {
+    case torch::kFloat32: return "float32";
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kFloat16: return "float16";
+    default: return c10::toString(dtype);
+  }
+}
+
+void check_dtype_supported(torch::ScalarType dtype, const torch::Device& device) {
+  if (dtype == torch::kFloat16 && !device.is_cuda()) {
+    fail("float16 needs a CUDA device (LibTorch's CPU kernels lack half-precision matmul and LayerNorm); "
+         "use --dtype bfloat16 or float32 on CPU");
+  }
+}
+
+torch::Device parse_device(const std::string& name) {
+  if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+  try {
+    torch::Device device(name);
+    if (device.is_cuda() && !torch::cuda::is_available()) {
+      fail("device '{}' requested but CUDA is not available in this build or on this machine", name);
+    }
+    return device;
+  } catch (const c10::Error&) {
+    fail("unknown device '{}' (expected cpu, cuda, cuda:N or auto)", name);
+  }
+}
+
+}  // namespace lacos

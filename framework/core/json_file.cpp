@@ -1,0 +1,89 @@
+#include "core/json_file.h"
+
+#include "core/error.h"
+#include "core/file_io.h"
+
+#include <fstream>
+
+namespace lacos {
+
+Json parse_json(const std::string& text, const std::string& origin) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    fail("{}: not valid JSON (at byte {}): {}", origin, e.byte, e.what());
+  }
+}
+
+Json read_json_file(const std::filesystem::path& path) {
+  return parse_json(read_file_bytes(path, "JSON file"), path.string());
+}
+
+void write_json_file(const std::filesystem::path& path, const Json& value) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) fail("{}: cannot open for writing", path.string());
+  out << value.dump(2) << '\n';
+  if (!out.flush()) fail("{}: write failed (disk full?)", path.string());
+}
+
+const Json& require_key(const Json& object, const std::string& key, const std::string& origin) {
+  if (!object.is_object()) fail("{}: expected a JSON object, got {}", origin, object.type_name());
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) fail("{}: required key '{}' is missing", origin, key);
+  return *it;
+}
+
+namespace {
+[[noreturn]] void wrong_type(const std::string& origin, const std::string& key, const char* expected,
+                             const Json& value) {
+  fail("{}: key '{}' must be {}, got {}", origin, key, expected, value.dump());
+}
+}  // namespace
+
+std::int64_t require_int(const Json& object, const std::string& key, const std::string& origin) {
+  const Json& value = require_key(object, key, origin);
+  if (!value.is_number_integer()) wrong_type(origin, key, "an integer", value);
+  return value.get<std::int64_t>();
+}
+
+double require_number(const Json& object, const std::string& key, const std::string& origin) {
+  const Json& value = require_key(object, key, origin);
+  if (!value.is_number()) wrong_type(origin, key, "a number", value);
+  return value.get<double>();
+}
+
+bool require_bool(const Json& object, const std::string& key, const std::string& origin) {
+  const Json& value = require_key(object, key, origin);
+  if (!value.is_boolean()) wrong_type(origin, key, "true or false", value);
+  return value.get<bool>();
+}
+
+std::string require_string(const Json& object, const std::string& key, const std::string& origin) {
+  const Json& value = require_key(object, key, origin);
+  if (!value.is_string()) wrong_type(origin, key, "a string", value);
+  return value.get<std::string>();
+}
+
+namespace {
+bool absent(const Json& object, const std::string& key, const std::string& origin) {
+  if (!object.is_object()) fail("{}: expected a JSON object, got {}", origin, object.type_name());
+  auto it = object.find(key);
+  return it == object.end() || it->is_null();
+}
+}  // namespace
+
+std::int64_t optional_int(const Json& object, const std::string& key, std::int64_t fallback,
+                          const std::string& origin) {
+  return absent(object, key, origin) ? fallback : require_int(object, key, origin);
+}
+
+double optional_number(const Json& object, const std::string& key, double fallback,
+                       const std::string& origin) {
+  return absent(object, key, origin) ? fallback : require_number(object, key, origin);
+}
+
+bool optional_bool(const Json& object, const std::string& key, bool fallback, const std::string& origin) {
+  return absent(object, key, origin) ? fallback : require_bool(object, key, origin);
+}
+
+}  // namespace lacos

@@ -1,0 +1,59 @@
+#include "data/sts_file.h"
+
+#include "core/error.h"
+#include "data/text_lines.h"
+
+#include <cstdlib>
+
+namespace lacos {
+
+namespace {
+
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t tab = line.find('\t', start);
+    fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) return fields;
+    start = tab + 1;
+  }
+}
+
+bool parse_score(const std::string& text, double* score) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  *score = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && std::isfinite(*score);
+}
+
+}  // namespace
+
+StsSet read_sts_tsv(const std::filesystem::path& path) {
+  StsSet set;
+  set.name = path.stem().string();
+  set.path = path;
+  for (const std::string& line : read_text_lines(path)) {
+    if (line.empty()) continue;
+    const auto fields = split_tabs(line);
+    if (fields.size() == 3 && fields[2].empty()) {
+      ++set.skipped_unscored;
+      continue;
+    }
+    StsPair pair;
+    if (fields.size() != 3 || !parse_score(fields[2], &pair.score)) {
+      ++set.malformed;
+      continue;
+    }
+    pair.sentence1 = fields[0];
+    pair.sentence2 = fields[1];
+    set.pairs.push_back(std::move(pair));
+  }
+  if (set.pairs.empty()) {
+    fail("{}: no scored sentence pairs (expected lines 'sentence1 TAB sentence2 TAB score'; {} malformed)",
+         path.string(), set.malformed);
+  }
+  return set;
+}
+
+}  // namespace lacos

@@ -1,0 +1,28 @@
+// STS evaluation sets as `sentence1 TAB sentence2 TAB score` (the files in data/derived/sts-eval).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lacos {
+
+struct StsPair {
+  std::string sentence1;
+  std::string sentence2;
+  double score = 0.0;
+};
+
+struct StsSet {
+  std::string name;  // the file stem, e.g. "stsb-test"
+  std::filesystem::path path;
+  std::vector<StsPair> pairs;
+  std::size_t skipped_unscored = 0;  // lines with an empty score (normal in STS files)
+  std::size_t malformed = 0;         // lines without three fields or with an unreadable score
+};
+
+// Reads an STS TSV. Unscored lines are skipped silently; malformed lines are counted; an
+// unreadable file, invalid UTF-8 or a file with no pair at all is an error naming the file.
+StsSet read_sts_tsv(const std::filesystem::path& path);
+
+}  // namespace lacos

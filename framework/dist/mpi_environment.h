@@ -1,0 +1,24 @@
+// MPI for the lifetime of a program: initialised on construction (thread level FUNNELED:
+// only the main thread calls MPI), finalised on destruction. Works the same under `mpirun -n 1`
+// and started directly (a singleton MPI world of size 1).
+#pragma once
+
+namespace lacos {
+
+class MpiEnvironment {
+ public:
+  MpiEnvironment(int* argc, char*** argv);
+  ~MpiEnvironment();
+  MpiEnvironment(const MpiEnvironment&) = delete;
+  MpiEnvironment& operator=(const MpiEnvironment&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+ private:
+  bool owns_ = false;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+}  // namespace lacos

@@ -1,0 +1,49 @@
+#include "eval/sts_evaluator.h"
+
+#include "eval/correlation.h"
+
+#include <chrono>
+#include <unordered_map>
+
+namespace lacos {
+
+StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar* progress) {
+  // Each distinct sentence is embedded once.
+  std::vector<std::string> sentences;
+  std::unordered_map<std::string, std::int64_t> index;
+  std::vector<std::pair<std::int64_t, std::int64_t>> rows;
+  const auto row_of = [&](const std::string& sentence) {
+    auto [it, inserted] = index.emplace(sentence, static_cast<std::int64_t>(sentences.size()));
+    if (inserted) sentences.push_back(sentence);
+    return it->second;
+  };
+  for (const StsPair& pair : set.pairs) rows.emplace_back(row_of(pair.sentence1), row_of(pair.sentence2));
+
+  StsResult result;
+  result.name = set.name;
+  result.pairs = set.pairs.size();
+  const std::int64_t tokens_before = encoder.tokens_embedded();
+  const auto start = std::chrono::steady_clock::now();
+  const torch::Tensor embeddings = encoder.encode(sentences, progress).to(torch::kFloat64);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.tokens = encoder.tokens_embedded() - tokens_before;
+
+  const torch::Tensor normalized = embeddings / embeddings.norm(2, 1, true).clamp_min(1e-12);
+  std::vector<std::int64_t> left, right;
+  for (const auto& [a, b] : rows) {
+    left.push_back(a);
+    right.push_back(b);
+  }
+  const torch::Tensor cosine = (normalized.index_select(0, torch::tensor(left)) *
+                                normalized.index_select(0, torch::tensor(right)))
+                                   .sum(1)
+                                   .contiguous();
+  const std::vector<double> predicted(cosine.data_ptr<double>(), cosine.data_ptr<double>() + cosine.numel());
+  std::vector<double> gold;
+  for (const StsPair& pair : set.pairs) gold.push_back(pair.score);
+  result.spearman = 100.0 * spearman(predicted, gold);
+  result.pearson = 100.0 * pearson(predicted, gold);
+  return result;
+}
+
+}  // namespace lacos

@@ -1,0 +1,23 @@
+// Scores a sentence encoder on an STS set: Spearman and Pearson (x100) between the cosine of
+// the two sentences' embeddings and the gold scores.
+#pragma once
+
+#include "data/sts_file.h"
+#include "embed/sentence_encoder.h"
+
+#include <cstdint>
+
+namespace lacos {
+
+struct StsResult {
+  std::string name;
+  double spearman = 0.0;  // x100
+  double pearson = 0.0;   // x100
+  std::size_t pairs = 0;
+  std::int64_t tokens = 0;  // tokens embedded (distinct sentences, after truncation)
+  double seconds = 0.0;     // embedding time
+};
+
+StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar* progress = nullptr);
+
+}  // namespace lacos

@@ -1,0 +1,32 @@
+// Between safetensors files and LibTorch tensors.
+#pragma once
+
+#include "io/safetensors.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lacos {
+
+torch::ScalarType torch_dtype_of(StDtype dtype);
+// Throws for dtypes safetensors cannot store.
+StDtype st_dtype_of(torch::ScalarType dtype);
+
+// A CPU tensor with the data of `tensor` (copied out of the mapping, so it outlives the file).
+torch::Tensor read_tensor(const StTensor& tensor);
+// Copies `tensor` into `destination` (any device and floating dtype), converting the dtype.
+void copy_into(const StTensor& tensor, torch::Tensor& destination);
+
+// Every tensor of a file, by name.
+std::map<std::string, torch::Tensor> load_safetensors(const std::filesystem::path& path);
+// Writes tensors (any device/dtype safetensors can hold) atomically; see safetensors_writer.h.
+void save_safetensors(const std::filesystem::path& path,
+                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                      const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
+
+}  // namespace lacos

@@ -1,0 +1,52 @@
+#include "model/bloom_model.h"
+
+#include "core/error.h"
+#include "model/alibi.h"
+#include "model/attention_bias.h"
+
+namespace lacos {
+
+BloomModelImpl::BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options) : config_(config) {
+  word_embeddings = register_module("word_embeddings", Embedding(config.vocab_size, config.hidden_size, options));
+  word_embeddings_layernorm = register_module(
+      "word_embeddings_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
+  h = register_module("h", torch::nn::ModuleList());
+  for (std::int64_t layer = 0; layer < config.n_layer; ++layer) {
+    blocks_.push_back(BloomBlock(config, options));
+    h->push_back(blocks_.back());
+  }
+  ln_f = register_module("ln_f", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
+}
+
+void BloomModelImpl::check_inputs(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) const {
+  if (input_ids.dim() != 2 || input_ids.scalar_type() != torch::kInt64) {
+    fail("BloomModel: input_ids must be int64 [batch, seq], got {} {}", c10::toString(input_ids.scalar_type()),
+         c10::str(input_ids.sizes()));
+  }
+  if (attention_mask.sizes() != input_ids.sizes()) {
+    fail("BloomModel: attention_mask shape {} differs from input_ids shape {}", c10::str(attention_mask.sizes()),
+         c10::str(input_ids.sizes()));
+  }
+  if (input_ids.numel() > 0) {
+    const auto [lowest, highest] = torch::aminmax(input_ids);
+    if (lowest.item<std::int64_t>() < 0 || highest.item<std::int64_t>() >= config_.vocab_size) {
+      fail("BloomModel: token ids span [{}, {}] but the embedding table has vocab_size {} "
+           "(tokenizer and model do not match?)",
+           lowest.item<std::int64_t>(), highest.item<std::int64_t>(), config_.vocab_size);
+    }
+  }
+}
+
+torch::Tensor BloomModelImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
+  check_inputs(input_ids, attention_mask);
+  if (!slopes_.defined() || slopes_.device() != device()) slopes_ = alibi_slopes(config_.n_head).to(device());
+  const torch::Tensor ids = input_ids.to(device());
+  const torch::Tensor mask = attention_mask.to(device());
+  const torch::Tensor bias = attention_bias(mask, slopes_, dtype());
+
+  torch::Tensor hidden = word_embeddings_layernorm->forward(word_embeddings->forward(ids));
+  for (auto& block : blocks_) hidden = block->forward(hidden, bias);
+  return ln_f->forward(hidden);
+}
+
+}  // namespace lacos

@@ -1,0 +1,46 @@
+// BloomModel as in HF transformers, with HF's parameter names:
+//   word_embeddings, word_embeddings_layernorm, h.N.{input_layernorm, self_attention.
+//   {query_key_value, dense}, post_attention_layernorm, mlp.{dense_h_to_4h, dense_4h_to_h}}, ln_f.
+// forward returns the last hidden state (after ln_f), [batch, seq, hidden].
+#pragma once
+
+#include "model/bloom_block.h"
+#include "model/bloom_config.h"
+#include "model/embedding.h"
+#include "model/layer_norm.h"
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace lacos {
+
+class BloomModelImpl : public torch::nn::Module {
+ public:
+  // Parameters are uninitialised: load a checkpoint (checkpoint_loader.h) or fill them
+  // (random_init.h).
+  BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options);
+
+  // input_ids, attention_mask: int64 [batch, seq]; mask 1 = real token, 0 = padding (either side).
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask);
+
+  const BloomConfig& config() const { return config_; }
+  torch::ScalarType dtype() const { return word_embeddings->weight.scalar_type(); }
+  torch::Device device() const { return word_embeddings->weight.device(); }
+  const std::vector<BloomBlock>& blocks() const { return blocks_; }
+
+  Embedding word_embeddings{nullptr};
+  LayerNorm word_embeddings_layernorm{nullptr};
+  torch::nn::ModuleList h{nullptr};
+  LayerNorm ln_f{nullptr};
+
+ private:
+  void check_inputs(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) const;
+
+  BloomConfig config_;
+  std::vector<BloomBlock> blocks_;
+  torch::Tensor slopes_;  // ALiBi slopes on the model's device, float32 [n_head]
+};
+TORCH_MODULE(BloomModel);
+
+}  // namespace lacos

@@ -1,0 +1,16 @@
+// Random BLOOMs of any shape, initialised as HF's BloomPreTrainedModel._init_weights does:
+// Linear and embedding weights ~ N(0, initializer_range), biases 0, LayerNorm weight 1, bias 0.
+// Tests, benchmarks and the offline quickstart use them where no checkpoint exists.
+#pragma once
+
+#include "model/bloom_model.h"
+
+#include <cstdint>
+
+namespace lacos {
+
+void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed);
+
+BloomModel make_random_bloom(const BloomConfig& config, const torch::TensorOptions& options, std::uint64_t seed);
+
+}  // namespace lacos

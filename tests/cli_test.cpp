@@ -1,0 +1,133 @@
+// The executables' command-line contracts, run as a user runs them.
+#include "core/json_file.h"
+#include "io/embeddings_h5.h"
+#include "io/h5_record.h"
+#include "io/torch_safetensors.h"
+#include "test_support.h"
+
+#include <fmt/format.h>
+
+namespace lacos {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+TEST(Cli, TokenizeEncodesAndDecodesJsonLines) {
+  test::TempDir dir;
+  const Json cases = read_json_file(test::fixture("tiny-bloom-a/tokenizer_cases.json"));
+  std::string input, expected;
+  for (const Json& item : cases) {
+    input += item["text"].dump() + "\n";
+    expected += item["ids"].dump() + "\n";
+  }
+  test::write_bytes(dir / "in.jsonl", input);
+  test::write_bytes(dir / "ids.jsonl", expected);
+  const std::string tokenizer = quoted(test::fixture("tiny-bloom-b/tokenizer.json"));
+  const auto encoded = test::run_command(fmt::format("{} --tokenizer {} < {}", quoted(test::bin("lacos-tokenize")),
+                                                     tokenizer, quoted(dir / "in.jsonl")));
+  ASSERT_EQ(encoded.exit_code, 0) << encoded.output;
+  EXPECT_EQ(encoded.output, expected);
+  const auto decoded = test::run_command(fmt::format("{} --tokenizer {} --decode < {}",
+                                                     quoted(test::bin("lacos-tokenize")), tokenizer,
+                                                     quoted(dir / "ids.jsonl")));
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.output;
+  std::string round_trip;
+  for (const Json& item : cases) round_trip += item["text"].dump() + "\n";
+  EXPECT_EQ(decoded.output, round_trip);
+}
+
+TEST(Cli, TokenizeRejectsBadLinesWithTheLineNumber) {
+  test::TempDir dir;
+  test::write_bytes(dir / "in.jsonl", "\"fine\"\n[1, 2]\n");
+  const auto result = test::run_command(fmt::format("{} --tokenizer {} < {}", quoted(test::bin("lacos-tokenize")),
+                                                    quoted(test::fixture("tiny-bloom-a/tokenizer.json")),
+                                                    quoted(dir / "in.jsonl")));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("lacos-tokenize: error: stdin line 2: expected a JSON string, got array"),
+            std::string::npos)
+      << result.output;
+}
+
+TEST(Cli, EmbedWritesReferenceEmbeddingsInInputOrder) {
+  test::TempDir dir;
+  const Json reference = read_json_file(test::fixture("tiny-bloom-b/reference.json"));
+  std::string lines;
+  for (const Json& sentence : reference["sentences"]) lines += sentence.get<std::string>() + "\n";
+  test::write_bytes(dir / "sentences.txt", lines);
+  const auto result = test::run_command(
+      fmt::format("{} --model {} --input {} --output {} --batch-size 4", quoted(test::bin("lacos-embed")),
+                  quoted(test::fixture("tiny-bloom-b")), quoted(dir / "sentences.txt"), quoted(dir / "out.h5")));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const torch::Tensor embeddings = read_embeddings_h5(dir / "out.h5");
+  const torch::Tensor expected = load_safetensors(test::fixture("tiny-bloom-b/reference.safetensors")).at("right.mean_pooled");
+  ASSERT_EQ(embeddings.sizes(), expected.sizes());
+  EXPECT_LT((embeddings - expected).abs().max().item<double>(), 1e-4);
+  EXPECT_FALSE(fs::exists(dir / "out.h5.tmp"));
+}
+
+TEST(Cli, EmbedErrorsAreOneLine) {
+  test::TempDir dir;
+  test::write_bytes(dir / "bad.txt", "fine\nnot \xff utf8\n");
+  const auto bad_text = test::run_command(fmt::format("{} --model {} --input {} --output {}", quoted(test::bin("lacos-embed")),
+                                                      quoted(test::fixture("tiny-bloom-a")), quoted(dir / "bad.txt"),
+                                                      quoted(dir / "out.h5")));
+  EXPECT_EQ(bad_text.exit_code, 1);
+  EXPECT_NE(bad_text.output.find("bad.txt:2: not valid UTF-8"), std::string::npos) << bad_text.output;
+  EXPECT_FALSE(fs::exists(dir / "out.h5"));
+
+  test::write_bytes(dir / "ok.txt", "a sentence\n");
+  const auto no_model = test::run_command(fmt::format("{} --model {} --input {} --output {}", quoted(test::bin("lacos-embed")),
+                                                      quoted(dir / "no-model"), quoted(dir / "ok.txt"), quoted(dir / "out.h5")));
+  EXPECT_EQ(no_model.exit_code, 1);
+  EXPECT_NE(no_model.output.find("no-model: model folder not found"), std::string::npos) << no_model.output;
+
+  const auto bad_pooling = test::run_command(fmt::format("{} --model {} --input {} --output {} --pooling cls",
+                                                         quoted(test::bin("lacos-embed")), quoted(test::fixture("tiny-bloom-a")),
+                                                         quoted(dir / "ok.txt"), quoted(dir / "out.h5")));
+  EXPECT_EQ(bad_pooling.exit_code, 1);
+  EXPECT_NE(bad_pooling.output.find("unknown pooling 'cls'"), std::string::npos) << bad_pooling.output;
+}
+
+TEST(Cli, ExpEvaluatesEachModelIntoRunH5) {
+  test::TempDir dir;
+  test::write_bytes(dir / "sts.tsv",
+                    "A man is playing a guitar.\tSomeone plays an instrument.\t4.2\n"
+                    "A dog runs in the park.\tAn animal is outside.\t3.1\n"
+                    "Ein Kind liest ein Buch.\tA child is reading.\t4.8\n"
+                    "Dos personas cocinan.\tTwo people cook food together in a kitchen.\t2.0\n"
+                    "unscored\tline\t\n");
+  test::write_bytes(dir / "exp.yaml", fmt::format("experiment: clitest\nmodels_root: {}\ndata_root: {}\n"
+                                                  "output_dir: {}\nmodels: [tiny-bloom-a, tiny-bloom-b]\n"
+                                                  "encoder: {{max_length: 16, batch_size: 3}}\neval: [sts.tsv]\n",
+                                                  test::fixture("").string(), dir.path().string(),
+                                                  (dir / "results").string()));
+  const auto result = test::run_command(fmt::format("{} {}", quoted(test::bin("lacos-exp")), quoted(dir / "exp.yaml")));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("| tiny-bloom-b |"), std::string::npos) << result.output;
+  std::vector<fs::path> sweeps(fs::directory_iterator(dir / "results"), fs::directory_iterator{});
+  ASSERT_EQ(sweeps.size(), 1u);
+  EXPECT_TRUE(fs::exists(sweeps[0] / "config.yaml"));
+  for (const char* model : {"tiny-bloom-a", "tiny-bloom-b"}) {
+    const auto root = read_h5_attributes(sweeps[0] / model / "run.h5", "/");
+    EXPECT_EQ(std::get<std::string>(root.at("status")), "completed");
+    const auto eval = read_h5_attributes(sweeps[0] / model / "run.h5", "/eval/sts");
+    EXPECT_EQ(std::get<std::int64_t>(eval.at("pairs")), 4);
+    const double spearman = std::get<double>(eval.at("spearman"));
+    EXPECT_GE(spearman, -100.0);
+    EXPECT_LE(spearman, 100.0);
+  }
+}
+
+TEST(Cli, ExpNamesAMissingModelAndHowToGetIt) {
+  test::TempDir dir;
+  test::write_bytes(dir / "exp.yaml", fmt::format("models_root: {}\nmodels: [bloom-560m]\neval: [x.tsv]\n", dir.path().string()));
+  const auto result = test::run_command(fmt::format("{} {}", quoted(test::bin("lacos-exp")), quoted(dir / "exp.yaml")));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("model 'bloom-560m' not found at"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("huggingface-cli download bigscience/bloom-560m"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace lacos

@@ -1,0 +1,88 @@
+#include "test_support.h"
+
+#include "core/error.h"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace lacos::test {
+
+namespace fs = std::filesystem;
+
+fs::path fixture(const std::string& relative) { return fs::path(LACOS_TEST_FIXTURES) / relative; }
+
+namespace {
+
+fs::path shared_path(const char* env, const std::string& shared_sub, const std::string& relative) {
+  const char* root = std::getenv(env);
+  const fs::path base = root != nullptr && *root ? fs::path(root) : fs::path(LACOS_TEST_SHARED) / shared_sub;
+  return base / relative;
+}
+
+void require_present(const fs::path& path, const char* env) {
+  if (fs::exists(path)) return;
+  const char* require = std::getenv("LACOS_REQUIRE_SHARED");
+  const std::string message = "not found: " + path.string() + " (set " + env + " or put ../shared beside the checkout)";
+  if (require != nullptr && std::string(require) == "1") {
+    FAIL() << message;
+  }
+  GTEST_SKIP() << message;
+}
+
+}  // namespace
+
+fs::path shared_model(const std::string& name) {
+  fs::path path = shared_path("LACOS_MODELS", "models", name);
+  require_present(path, "LACOS_MODELS");
+  return path;
+}
+
+fs::path shared_data(const std::string& relative) {
+  fs::path path = shared_path("LACOS_DATA", "data", relative);
+  require_present(path, "LACOS_DATA");
+  return path;
+}
+
+fs::path bin(const std::string& program) { return fs::path(LACOS_TEST_BIN_DIR) / program; }
+
+TempDir::TempDir() {
+  std::random_device device;
+  path_ = fs::temp_directory_path() / ("lacos-test-" + std::to_string(device()) + std::to_string(device()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+void write_bytes(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+CommandResult run_command(const std::string& command_line) {
+  CommandResult result;
+  std::FILE* pipe = ::popen((command_line + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) fail("cannot run: {}", command_line);
+  std::array<char, 4096> buffer{};
+  std::size_t read = 0;
+  while ((read = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), read);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  return result;
+}
+
+}  // namespace lacos::test

@@ -1,0 +1,63 @@
+// Paths and helpers shared by the tests.
+#pragma once
+
+#include "core/error.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace lacos::test {
+
+std::filesystem::path fixture(const std::string& relative);  // tests/fixtures/...
+// A model folder under LACOS_MODELS, else ../shared/models. Skips the test when absent, and
+// fails it instead when LACOS_REQUIRE_SHARED=1 (as CI sets), so CI never passes by skipping.
+std::filesystem::path shared_model(const std::string& name);
+// A file under LACOS_DATA, else ../shared/data; absent: as shared_model.
+std::filesystem::path shared_data(const std::string& relative);
+std::filesystem::path bin(const std::string& program);  // build/bin/<program>
+
+// A fresh empty folder, removed when the test ends.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_bytes(const std::filesystem::path& path, const std::string& bytes);
+std::string read_bytes(const std::filesystem::path& path);
+
+struct CommandResult {
+  int exit_code = 0;
+  std::string output;  // stdout and stderr together
+};
+// Runs a shell command line and captures its output.
+CommandResult run_command(const std::string& command_line);
+
+// Declares `var` as a shared model folder / data file, leaving the test when it is absent.
+#define LACOS_SHARED_MODEL(var, name)                                       \
+  const std::filesystem::path var = ::lacos::test::shared_model(name);      \
+  if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return
+#define LACOS_SHARED_DATA(var, relative)                                    \
+  const std::filesystem::path var = ::lacos::test::shared_data(relative);   \
+  if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return
+
+// Expects `statement` to throw lacos::Error whose message contains `fragment`.
+#define EXPECT_ERROR_CONTAINS(statement, fragment)                                              \
+  do {                                                                                          \
+    try {                                                                                       \
+      statement;                                                                                \
+      ADD_FAILURE() << "expected an error containing '" << (fragment) << "', nothing thrown";    \
+    } catch (const ::lacos::Error& e) {                                                         \
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)                        \
+          << "message: " << e.what() << "\nexpected to contain: " << (fragment);               \
+    }                                                                                           \
+  } while (0)
+
+}  // namespace lacos::test
