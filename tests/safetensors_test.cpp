@@ -64,6 +64,19 @@ TEST_F(SafetensorsTest, ReadsHandMadeFile) {
   EXPECT_ERROR_CONTAINS(file.at("zzz"), "no tensor named 'zzz'");
 }
 
+TEST_F(SafetensorsTest, SlicedCopyConvertsUnalignedData) {
+  // A 3-byte tensor first leaves the float16 tensor at an odd offset; 12-byte slices force the
+  // copy through several slices of two rows.
+  const auto path = dir_ / "odd.safetensors";
+  const torch::Tensor values = torch::randn({10, 3}).to(torch::kFloat16);
+  save_safetensors(path, {{"a_pad", torch::zeros({3}, torch::kInt8)}, {"b", values}});
+  const SafetensorsFile file(path);
+  ASSERT_NE(reinterpret_cast<std::uintptr_t>(file.at("b").data) % 2, 0u);
+  torch::Tensor destination = torch::zeros({10, 3});
+  copy_into(file, file.at("b"), destination, /*slice_bytes=*/12);
+  EXPECT_TRUE(torch::equal(destination, values.to(torch::kFloat32)));
+}
+
 TEST_F(SafetensorsTest, TruncatedBeforeHeaderLength) { expect_error(std::string("\x10\x00\x00", 3), "truncated safetensors file (3 bytes"); }
 
 TEST_F(SafetensorsTest, HeaderLengthBeyondFile) {

@@ -117,7 +117,9 @@ int run_exp_command(int argc, char** argv) {
 
   std::string table = "| model | parameters |";
   for (const StsSet& set : sets) table += " " + set.name + " |";
-  table += " tokens/s |\n|---|---|" + std::string(sets.size(), '-') + "|---|\n";
+  table += " tokens/s |\n|---|---|";
+  for (std::size_t i = 0; i < sets.size(); ++i) table += "---|";
+  table += "---|\n";
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const std::string& model = config.models[m];
     const fs::path run_dir = sweep / model;

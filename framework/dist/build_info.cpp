@@ -18,7 +18,8 @@ std::string build_info() {
 #ifdef LACOS_WITH_NCCL
   int version = 0;
   ncclGetVersion(&version);
-  info += fmt::format("NCCL backend: compiled in (NCCL {})\n", version);
+  // NCCL >= 2.9 encodes its version as major * 10000 + minor * 100 + patch.
+  info += fmt::format("NCCL backend: compiled in (NCCL {}.{}.{})\n", version / 10000, version / 100 % 100, version % 100);
 #else
   info += "NCCL backend: not compiled in (no nccl.h / CUDA runtime at configure time)\n";
 #endif

@@ -183,8 +183,10 @@ const StTensor& SafetensorsFile::at(const std::string& name) const {
   return *tensor;
 }
 
-void SafetensorsFile::release(const StTensor& tensor) const {
-  file_.release(data_start_ + tensor.begin, tensor.nbytes());
+void SafetensorsFile::release(const StTensor& tensor) const { release_bytes(tensor, 0, tensor.nbytes()); }
+
+void SafetensorsFile::release_bytes(const StTensor& tensor, std::uint64_t offset, std::uint64_t length) const {
+  file_.release(data_start_ + tensor.begin + offset, std::min(length, tensor.nbytes() - std::min(offset, tensor.nbytes())));
 }
 
 }  // namespace lacos

@@ -56,8 +56,10 @@ class SafetensorsFile {
   const StTensor* find(const std::string& name) const;
   // Throws naming the file and the tensor when absent.
   const StTensor& at(const std::string& name) const;
-  // Drops the pages of a tensor already copied out (see MappedFile::release).
+  // Drops the pages of a tensor (or of bytes [offset, offset + length) of it) already copied
+  // out (see MappedFile::release).
   void release(const StTensor& tensor) const;
+  void release_bytes(const StTensor& tensor, std::uint64_t offset, std::uint64_t length) const;
 
  private:
   MappedFile file_;

@@ -46,18 +46,53 @@ torch::Tensor read_tensor(const StTensor& tensor) {
   return out;
 }
 
-void copy_into(const StTensor& tensor, torch::Tensor& destination) {
-  torch::NoGradGuard no_grad;
-  const torch::ScalarType source_dtype = torch_dtype_of(tensor.dtype);
-  const std::size_t element = st_dtype_size(tensor.dtype);
-  const bool aligned = reinterpret_cast<std::uintptr_t>(tensor.data) % element == 0;
-  if (aligned && tensor.nbytes() > 0) {
+namespace {
+
+// Copies rows [first, first + rows) of `tensor` (dim 0; a 0-d tensor is one row) into the same
+// rows of `destination`.
+void copy_rows(const StTensor& tensor, std::int64_t first, std::int64_t rows, torch::Tensor& destination) {
+  std::vector<std::int64_t> shape = tensor.shape;
+  torch::Tensor target = destination;
+  std::uint64_t offset = 0;
+  std::uint64_t bytes = tensor.nbytes();
+  if (!shape.empty()) {
+    const std::uint64_t row_bytes = tensor.nbytes() / static_cast<std::uint64_t>(shape[0]);
+    shape[0] = rows;
+    offset = static_cast<std::uint64_t>(first) * row_bytes;
+    bytes = static_cast<std::uint64_t>(rows) * row_bytes;
+    target = destination.narrow(0, first, rows);
+  }
+  const std::byte* data = tensor.data + offset;
+  const auto options = torch::TensorOptions().dtype(torch_dtype_of(tensor.dtype));
+  if (reinterpret_cast<std::uintptr_t>(data) % st_dtype_size(tensor.dtype) == 0) {
     // Zero-copy view of the mapping; copy_ converts dtype and moves across devices in one go.
-    const torch::Tensor view = torch::from_blob(const_cast<std::byte*>(tensor.data), tensor.shape,
-                                                torch::TensorOptions().dtype(source_dtype));
-    destination.copy_(view);
+    target.copy_(torch::from_blob(const_cast<std::byte*>(data), shape, options));
   } else {
-    destination.copy_(read_tensor(tensor));
+    // Offsets in a safetensors file need not be aligned for the dtype: go through an aligned copy.
+    torch::Tensor aligned = torch::empty(shape, options);
+    std::memcpy(aligned.data_ptr(), data, bytes);
+    target.copy_(aligned);
+  }
+}
+
+}  // namespace
+
+void copy_into(const SafetensorsFile& file, const StTensor& tensor, torch::Tensor& destination,
+               std::uint64_t slice_bytes) {
+  torch::NoGradGuard no_grad;
+  if (tensor.nbytes() == 0) return;
+  if (tensor.shape.empty() || tensor.nbytes() <= slice_bytes) {
+    copy_rows(tensor, 0, tensor.shape.empty() ? 1 : tensor.shape[0], destination);
+    file.release(tensor);
+    return;
+  }
+  const std::int64_t rows = tensor.shape[0];
+  const std::uint64_t row_bytes = tensor.nbytes() / rows;
+  const std::int64_t rows_per_slice = std::max<std::int64_t>(1, static_cast<std::int64_t>(slice_bytes / row_bytes));
+  for (std::int64_t first = 0; first < rows; first += rows_per_slice) {
+    const std::int64_t count = std::min(rows_per_slice, rows - first);
+    copy_rows(tensor, first, count, destination);
+    file.release_bytes(tensor, first * row_bytes, count * row_bytes);
   }
 }
 

@@ -19,8 +19,13 @@ StDtype st_dtype_of(torch::ScalarType dtype);
 
 // A CPU tensor with the data of `tensor` (copied out of the mapping, so it outlives the file).
 torch::Tensor read_tensor(const StTensor& tensor);
-// Copies `tensor` into `destination` (any device and floating dtype), converting the dtype.
-void copy_into(const StTensor& tensor, torch::Tensor& destination);
+// Copies `tensor` of `file` into `destination` (any device and dtype of the same shape),
+// converting the dtype. Large tensors are copied in slices along dim 0 and each slice's pages
+// are handed back to the kernel at once, so resident memory grows by one slice, not by the
+// whole tensor (bloom-7b1's embedding matrix alone is 2 GB in float16).
+constexpr std::uint64_t kCopySliceBytes = 64ull << 20;
+void copy_into(const SafetensorsFile& file, const StTensor& tensor, torch::Tensor& destination,
+               std::uint64_t slice_bytes = kCopySliceBytes);
 
 // Every tensor of a file, by name.
 std::map<std::string, torch::Tensor> load_safetensors(const std::filesystem::path& path);

@@ -115,8 +115,7 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
         fail("{}: tensor '{}' has dtype {}, expected a floating type (F32, F16 or BF16)", path.string(),
              tensor.name, st_dtype_name(tensor.dtype));
       }
-      copy_into(tensor, parameter->second);
-      file.release(tensor);
+      copy_into(file, tensor, parameter->second);
     }
   }
   std::vector<std::string> missing;
