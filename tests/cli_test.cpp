@@ -67,6 +67,20 @@ TEST(Cli, EmbedWritesReferenceEmbeddingsInInputOrder) {
   EXPECT_FALSE(fs::exists(dir / "out.h5.tmp"));
 }
 
+TEST(Cli, EmbedShowsProgressOnLongInputs) {
+  test::TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 600; ++i) lines += "Sentence number " + std::to_string(i) + ".\n";
+  test::write_bytes(dir / "many.txt", lines);
+  const auto result = test::run_command(fmt::format("{} --model {} --input {} --output {} --batch-size 128",
+                                                    quoted(test::bin("lacos-embed")), quoted(test::fixture("tiny-bloom-a")),
+                                                    quoted(dir / "many.txt"), quoted(dir / "many.h5")));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("lacos-embed ["), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("600/600 sent"), std::string::npos) << result.output;
+  EXPECT_EQ(read_embeddings_h5(dir / "many.h5").size(0), 600);
+}
+
 TEST(Cli, EmbedErrorsAreOneLine) {
   test::TempDir dir;
   test::write_bytes(dir / "bad.txt", "fine\nnot \xff utf8\n");

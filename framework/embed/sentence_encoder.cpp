@@ -25,12 +25,6 @@ SentenceEncoder::SentenceEncoder(BloomModel model, std::shared_ptr<const Tokeniz
     : model_(std::move(model)), tokenizer_(std::move(tokenizer)), options_(options) {
   if (options_.batch_size <= 0) fail("batch size must be positive, got {}", options_.batch_size);
   if (options_.max_length <= 0) fail("max length must be positive, got {}", options_.max_length);
-  if (tokenizer_->vocab_size() > static_cast<std::size_t>(model_->config().vocab_size)) {
-    // Ids beyond the embedding table would be caught per batch; say it once, up front.
-    std::fprintf(stderr, "note: tokenizer %s has %zu entries, the model's embedding table %lld rows\n",
-                 tokenizer_->origin().c_str(), tokenizer_->vocab_size(),
-                 static_cast<long long>(model_->config().vocab_size));
-  }
   pad_id_ = choose_pad_id(*tokenizer_, model_->config());
 }
 

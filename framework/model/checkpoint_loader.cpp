@@ -55,36 +55,41 @@ std::map<std::string, std::string> read_weight_map(const fs::path& index_path) {
 
 }  // namespace
 
-std::vector<fs::path> checkpoint_files(const fs::path& folder) {
+CheckpointLayout find_checkpoint(const fs::path& folder) {
   if (!fs::is_directory(folder)) fail("{}: model folder not found", folder.string());
+  CheckpointLayout layout;
   if (fs::exists(folder / kIndexFile)) {
-    std::vector<fs::path> shards;
-    std::set<std::string> seen;
-    for (const auto& [name, shard] : read_weight_map(folder / kIndexFile)) {
-      if (seen.insert(shard).second) shards.push_back(folder / shard);
-    }
-    for (const fs::path& shard : shards) {
+    layout.weight_map = read_weight_map(folder / kIndexFile);
+    std::set<std::string> shards;  // sorted: model-00001-of-000NN first
+    for (const auto& [name, shard] : layout.weight_map) shards.insert(shard);
+    for (const std::string& shard : shards) layout.files.push_back(folder / shard);
+    for (const fs::path& shard : layout.files) {
       if (!fs::exists(shard)) {
         fail("{}: shard '{}' listed in {} is missing", folder.string(), shard.filename().string(), kIndexFile);
       }
     }
-    return shards;
+    return layout;
   }
-  if (fs::exists(folder / kSingleFile)) return {folder / kSingleFile};
+  if (fs::exists(folder / kSingleFile)) {
+    layout.files.push_back(folder / kSingleFile);
+    return layout;
+  }
   for (const char* pickle : {"pytorch_model.bin", "pytorch_model.bin.index.json"}) {
     if (fs::exists(folder / pickle)) refuse_pickle(folder, folder / pickle);
   }
   fail("{}: no {} or {} in the model folder", folder.string(), kSingleFile, kIndexFile);
 }
 
+std::vector<fs::path> checkpoint_files(const fs::path& folder) { return find_checkpoint(folder).files; }
+
 void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
   std::map<std::string, torch::Tensor> parameters;
   for (auto& item : model.named_parameters()) parameters[item.key()] = item.value();
-  std::map<std::string, std::string> weight_map;
-  if (fs::exists(folder / kIndexFile)) weight_map = read_weight_map(folder / kIndexFile);
+  const CheckpointLayout layout = find_checkpoint(folder);
+  const auto& weight_map = layout.weight_map;
 
   std::map<std::string, fs::path> loaded_from;
-  for (const fs::path& path : checkpoint_files(folder)) {
+  for (const fs::path& path : layout.files) {
     const SafetensorsFile file(path);
     for (const StTensor& tensor : file.tensors()) {
       if (!weight_map.empty()) {

@@ -11,6 +11,7 @@
 #include "model/bloom_model.h"
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,13 @@ struct ModelLoadOptions {
   torch::Device device = torch::kCPU;
 };
 
-// The safetensors files that make up the checkpoint in `folder`, in load order.
+// The safetensors files that make up the checkpoint in `folder`, in load order, and (for a
+// sharded checkpoint) the index's map from tensor name to shard file name.
+struct CheckpointLayout {
+  std::vector<std::filesystem::path> files;
+  std::map<std::string, std::string> weight_map;  // empty for a single model.safetensors
+};
+CheckpointLayout find_checkpoint(const std::filesystem::path& folder);
 std::vector<std::filesystem::path> checkpoint_files(const std::filesystem::path& folder);
 
 // Copies every parameter of `model` from the checkpoint in `folder`. Missing, unexpected,
