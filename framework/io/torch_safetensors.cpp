@@ -48,11 +48,11 @@ torch::Tensor read_tensor(const StTensor& tensor) {
 
 namespace {
 
-// Copies rows [first, first + rows) of `tensor` (dim 0; a 0-d tensor is one row) into the same
-// rows of `destination`.
-void copy_rows(const StTensor& tensor, std::int64_t first, std::int64_t rows, torch::Tensor& destination) {
+// Rows [first, first + rows) of `tensor` (dim 0; a 0-d tensor is one row) as a CPU tensor:
+// a view of the mapping when aligned for the dtype, else an aligned copy (offsets in a
+// safetensors file need not be aligned).
+torch::Tensor row_view(const StTensor& tensor, std::int64_t first, std::int64_t rows) {
   std::vector<std::int64_t> shape = tensor.shape;
-  torch::Tensor target = destination;
   std::uint64_t offset = 0;
   std::uint64_t bytes = tensor.nbytes();
   if (!shape.empty()) {
@@ -60,40 +60,44 @@ void copy_rows(const StTensor& tensor, std::int64_t first, std::int64_t rows, to
     shape[0] = rows;
     offset = static_cast<std::uint64_t>(first) * row_bytes;
     bytes = static_cast<std::uint64_t>(rows) * row_bytes;
-    target = destination.narrow(0, first, rows);
   }
   const std::byte* data = tensor.data + offset;
   const auto options = torch::TensorOptions().dtype(torch_dtype_of(tensor.dtype));
   if (reinterpret_cast<std::uintptr_t>(data) % st_dtype_size(tensor.dtype) == 0) {
-    // Zero-copy view of the mapping; copy_ converts dtype and moves across devices in one go.
-    target.copy_(torch::from_blob(const_cast<std::byte*>(data), shape, options));
-  } else {
-    // Offsets in a safetensors file need not be aligned for the dtype: go through an aligned copy.
-    torch::Tensor aligned = torch::empty(shape, options);
-    std::memcpy(aligned.data_ptr(), data, bytes);
-    target.copy_(aligned);
+    return torch::from_blob(const_cast<std::byte*>(data), shape, options);
   }
+  torch::Tensor aligned = torch::empty(shape, options);
+  std::memcpy(aligned.data_ptr(), data, bytes);
+  return aligned;
 }
 
 }  // namespace
 
-void copy_into(const SafetensorsFile& file, const StTensor& tensor, torch::Tensor& destination,
-               std::uint64_t slice_bytes) {
-  torch::NoGradGuard no_grad;
+void visit_row_slices(const SafetensorsFile& file, const StTensor& tensor, std::uint64_t slice_bytes,
+                      const std::function<void(std::int64_t first_row, const torch::Tensor& rows)>& visit) {
   if (tensor.nbytes() == 0) return;
-  if (tensor.shape.empty() || tensor.nbytes() <= slice_bytes) {
-    copy_rows(tensor, 0, tensor.shape.empty() ? 1 : tensor.shape[0], destination);
+  if (tensor.shape.empty()) {
+    visit(0, row_view(tensor, 0, 1));
     file.release(tensor);
     return;
   }
   const std::int64_t rows = tensor.shape[0];
-  const std::uint64_t row_bytes = tensor.nbytes() / rows;
+  const std::uint64_t row_bytes = tensor.nbytes() / static_cast<std::uint64_t>(rows);
   const std::int64_t rows_per_slice = std::max<std::int64_t>(1, static_cast<std::int64_t>(slice_bytes / row_bytes));
   for (std::int64_t first = 0; first < rows; first += rows_per_slice) {
     const std::int64_t count = std::min(rows_per_slice, rows - first);
-    copy_rows(tensor, first, count, destination);
+    visit(first, row_view(tensor, first, count));
     file.release_bytes(tensor, first * row_bytes, count * row_bytes);
   }
+}
+
+void copy_into(const SafetensorsFile& file, const StTensor& tensor, torch::Tensor& destination,
+               std::uint64_t slice_bytes) {
+  torch::NoGradGuard no_grad;
+  // copy_ converts the dtype and moves across devices in one go.
+  visit_row_slices(file, tensor, slice_bytes, [&](std::int64_t first, const torch::Tensor& rows) {
+    (tensor.shape.empty() ? destination : destination.narrow(0, first, rows.size(0))).copy_(rows);
+  });
 }
 
 std::map<std::string, torch::Tensor> load_safetensors(const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -24,6 +25,13 @@ torch::Tensor read_tensor(const StTensor& tensor);
 // are handed back to the kernel at once, so resident memory grows by one slice, not by the
 // whole tensor (bloom-7b1's embedding matrix alone is 2 GB in float16).
 constexpr std::uint64_t kCopySliceBytes = 64ull << 20;
+
+// Calls `visit(first_row, rows)` for consecutive slices of `tensor` along dim 0 (a 0-d tensor is
+// one slice), each at most `slice_bytes` (at least one row); `rows` is a CPU tensor of the file's
+// dtype, valid during the call only. Each slice's pages are released once visited.
+void visit_row_slices(const SafetensorsFile& file, const StTensor& tensor, std::uint64_t slice_bytes,
+                      const std::function<void(std::int64_t first_row, const torch::Tensor& rows)>& visit);
+
 void copy_into(const SafetensorsFile& file, const StTensor& tensor, torch::Tensor& destination,
                std::uint64_t slice_bytes = kCopySliceBytes);
 

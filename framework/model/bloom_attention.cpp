@@ -1,17 +1,31 @@
 #include "model/bloom_attention.h"
 
+#include "core/error.h"
+#include "model/layer_factory.h"
+
 #include <cmath>
 
 namespace lacos {
 
-BloomAttentionImpl::BloomAttentionImpl(const BloomConfig& config, const torch::TensorOptions& options)
+BloomAttentionImpl::BloomAttentionImpl(const BloomConfig& config, const torch::TensorOptions& options,
+                                       const WeightFormat& format)
     : n_head_(config.n_head),
       head_dim_(config.head_dim()),
       attention_dropout_(config.attention_dropout),
       hidden_dropout_(config.hidden_dropout) {
   const std::int64_t hidden = config.hidden_size;
-  query_key_value = register_module("query_key_value", std::make_shared<LinearImpl>(hidden, 3 * hidden, true, options));
-  dense = register_module("dense", std::make_shared<LinearImpl>(hidden, hidden, true, options));
+  query_key_value = register_module("query_key_value", make_projection(hidden, 3 * hidden, true, options, format));
+  dense = register_module("dense", make_projection(hidden, hidden, true, options, format));
+}
+
+void BloomAttentionImpl::set_projection(const std::string& child, std::shared_ptr<ProjectionImpl> module) {
+  if (child == "query_key_value") {
+    query_key_value = replace_module(child, std::move(module));
+  } else if (child == "dense") {
+    dense = replace_module(child, std::move(module));
+  } else {
+    fail("self_attention has no projection '{}' (expected query_key_value or dense)", child);
+  }
 }
 
 torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& residual,

@@ -4,7 +4,8 @@
 #pragma once
 
 #include "model/bloom_config.h"
-#include "model/linear.h"
+#include "model/projection.h"
+#include "quant/weight_format.h"
 
 #include <torch/torch.h>
 
@@ -12,13 +13,16 @@ namespace lacos {
 
 class BloomAttentionImpl : public torch::nn::Module {
  public:
-  BloomAttentionImpl(const BloomConfig& config, const torch::TensorOptions& options);
+  BloomAttentionImpl(const BloomConfig& config, const torch::TensorOptions& options, const WeightFormat& format = {});
 
   // hidden: [B, L, H]; residual: [B, L, H]; bias: [B, n_head, L, L] (attention_bias.h).
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& residual, const torch::Tensor& bias);
 
-  std::shared_ptr<LinearImpl> query_key_value;
-  std::shared_ptr<LinearImpl> dense;
+  // Swaps the module behind `query_key_value` or `dense` (quantizing or adapting it).
+  void set_projection(const std::string& child, std::shared_ptr<ProjectionImpl> module);
+
+  std::shared_ptr<ProjectionImpl> query_key_value;
+  std::shared_ptr<ProjectionImpl> dense;
 
  private:
   std::int64_t n_head_;

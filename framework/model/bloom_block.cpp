@@ -2,13 +2,14 @@
 
 namespace lacos {
 
-BloomBlockImpl::BloomBlockImpl(const BloomConfig& config, const torch::TensorOptions& options)
+BloomBlockImpl::BloomBlockImpl(const BloomConfig& config, const torch::TensorOptions& options,
+                               const WeightFormat& format)
     : residual_from_layernorm_(config.apply_residual_connection_post_layernorm) {
   input_layernorm = register_module("input_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
-  self_attention = register_module("self_attention", BloomAttention(config, options));
+  self_attention = register_module("self_attention", BloomAttention(config, options, format));
   post_attention_layernorm =
       register_module("post_attention_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
-  mlp = register_module("mlp", BloomMlp(config, options));
+  mlp = register_module("mlp", BloomMlp(config, options, format));
 }
 
 torch::Tensor BloomBlockImpl::forward(const torch::Tensor& hidden, const torch::Tensor& bias) {

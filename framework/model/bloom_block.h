@@ -15,7 +15,7 @@ namespace lacos {
 
 class BloomBlockImpl : public torch::nn::Module {
  public:
-  BloomBlockImpl(const BloomConfig& config, const torch::TensorOptions& options);
+  BloomBlockImpl(const BloomConfig& config, const torch::TensorOptions& options, const WeightFormat& format = {});
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& bias);
 
   LayerNorm input_layernorm{nullptr};

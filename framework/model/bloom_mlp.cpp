@@ -1,12 +1,25 @@
 #include "model/bloom_mlp.h"
 
+#include "core/error.h"
+#include "model/layer_factory.h"
+
 namespace lacos {
 
-BloomMlpImpl::BloomMlpImpl(const BloomConfig& config, const torch::TensorOptions& options)
+BloomMlpImpl::BloomMlpImpl(const BloomConfig& config, const torch::TensorOptions& options, const WeightFormat& format)
     : hidden_dropout_(config.hidden_dropout) {
   const std::int64_t hidden = config.hidden_size;
-  dense_h_to_4h = register_module("dense_h_to_4h", std::make_shared<LinearImpl>(hidden, 4 * hidden, true, options));
-  dense_4h_to_h = register_module("dense_4h_to_h", std::make_shared<LinearImpl>(4 * hidden, hidden, true, options));
+  dense_h_to_4h = register_module("dense_h_to_4h", make_projection(hidden, 4 * hidden, true, options, format));
+  dense_4h_to_h = register_module("dense_4h_to_h", make_projection(4 * hidden, hidden, true, options, format));
+}
+
+void BloomMlpImpl::set_projection(const std::string& child, std::shared_ptr<ProjectionImpl> module) {
+  if (child == "dense_h_to_4h") {
+    dense_h_to_4h = replace_module(child, std::move(module));
+  } else if (child == "dense_4h_to_h") {
+    dense_4h_to_h = replace_module(child, std::move(module));
+  } else {
+    fail("mlp has no projection '{}' (expected dense_h_to_4h or dense_4h_to_h)", child);
+  }
 }
 
 torch::Tensor BloomMlpImpl::forward(const torch::Tensor& hidden, const torch::Tensor& residual) {

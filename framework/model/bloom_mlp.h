@@ -3,7 +3,8 @@
 #pragma once
 
 #include "model/bloom_config.h"
-#include "model/linear.h"
+#include "model/projection.h"
+#include "quant/weight_format.h"
 
 #include <torch/torch.h>
 
@@ -11,11 +12,14 @@ namespace lacos {
 
 class BloomMlpImpl : public torch::nn::Module {
  public:
-  BloomMlpImpl(const BloomConfig& config, const torch::TensorOptions& options);
+  BloomMlpImpl(const BloomConfig& config, const torch::TensorOptions& options, const WeightFormat& format = {});
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& residual);
 
-  std::shared_ptr<LinearImpl> dense_h_to_4h;
-  std::shared_ptr<LinearImpl> dense_4h_to_h;
+  // Swaps the module behind `dense_h_to_4h` or `dense_4h_to_h`.
+  void set_projection(const std::string& child, std::shared_ptr<ProjectionImpl> module);
+
+  std::shared_ptr<ProjectionImpl> dense_h_to_4h;
+  std::shared_ptr<ProjectionImpl> dense_4h_to_h;
 
  private:
   double hidden_dropout_;

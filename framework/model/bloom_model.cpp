@@ -3,19 +3,43 @@
 #include "core/error.h"
 #include "model/alibi.h"
 #include "model/attention_bias.h"
+#include "model/layer_factory.h"
 
 namespace lacos {
 
-BloomModelImpl::BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options) : config_(config) {
-  word_embeddings = register_module("word_embeddings", Embedding(config.vocab_size, config.hidden_size, options));
+BloomModelImpl::BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options,
+                               const WeightFormat& format)
+    : config_(config), format_(format) {
+  word_embeddings = register_module("word_embeddings",
+                                    make_token_embedding(config.vocab_size, config.hidden_size, options, format));
   word_embeddings_layernorm = register_module(
       "word_embeddings_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
   h = register_module("h", torch::nn::ModuleList());
   for (std::int64_t layer = 0; layer < config.n_layer; ++layer) {
-    blocks_.push_back(BloomBlock(config, options));
+    blocks_.push_back(BloomBlock(config, options, format));
     h->push_back(blocks_.back());
   }
   ln_f = register_module("ln_f", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
+}
+
+std::vector<BloomModelImpl::ProjectionSlot> BloomModelImpl::projections() {
+  std::vector<ProjectionSlot> slots;
+  for (std::size_t layer = 0; layer < blocks_.size(); ++layer) {
+    auto attention = blocks_[layer]->self_attention.ptr();
+    auto mlp = blocks_[layer]->mlp.ptr();
+    const std::string prefix = "h." + std::to_string(layer) + ".";
+    for (const char* child : {"query_key_value", "dense"}) {
+      slots.push_back({prefix + "self_attention." + child, child,
+                       std::string(child) == "dense" ? attention->dense : attention->query_key_value,
+                       [attention, child](std::shared_ptr<ProjectionImpl> m) { attention->set_projection(child, std::move(m)); }});
+    }
+    for (const char* child : {"dense_h_to_4h", "dense_4h_to_h"}) {
+      slots.push_back({prefix + "mlp." + child, child,
+                       std::string(child) == "dense_h_to_4h" ? mlp->dense_h_to_4h : mlp->dense_4h_to_h,
+                       [mlp, child](std::shared_ptr<ProjectionImpl> m) { mlp->set_projection(child, std::move(m)); }});
+    }
+  }
+  return slots;
 }
 
 void BloomModelImpl::check_inputs(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) const {

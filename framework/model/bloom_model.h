@@ -6,11 +6,15 @@
 
 #include "model/bloom_block.h"
 #include "model/bloom_config.h"
-#include "model/embedding.h"
+#include "model/projection.h"
+#include "model/token_embedding.h"
+#include "quant/weight_format.h"
 #include "model/layer_norm.h"
 
 #include <torch/torch.h>
 
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace lacos {
@@ -18,18 +22,29 @@ namespace lacos {
 class BloomModelImpl : public torch::nn::Module {
  public:
   // Parameters are uninitialised: load a checkpoint (checkpoint_loader.h) or fill them
-  // (random_init.h).
-  BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options);
+  // (random_init.h). `format` chooses float or int8 storage for the frozen weights.
+  BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options, const WeightFormat& format = {});
 
   // input_ids, attention_mask: int64 [batch, seq]; mask 1 = real token, 0 = padding (either side).
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask);
 
   const BloomConfig& config() const { return config_; }
-  torch::ScalarType dtype() const { return word_embeddings->weight.scalar_type(); }
-  torch::Device device() const { return word_embeddings->weight.device(); }
+  torch::ScalarType dtype() const { return ln_f->weight.scalar_type(); }
+  torch::Device device() const { return ln_f->weight.device(); }
+  const WeightFormat& weight_format() const { return format_; }
   const std::vector<BloomBlock>& blocks() const { return blocks_; }
 
-  Embedding word_embeddings{nullptr};
+  // Every projection of every block ("h.N.self_attention.query_key_value", "h.N.mlp.dense_4h_to_h",
+  // ...) with a way to swap its module, for quantizing or adapting layers by name.
+  struct ProjectionSlot {
+    std::string name;
+    std::string child;  // "query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"
+    std::shared_ptr<ProjectionImpl> module;
+    std::function<void(std::shared_ptr<ProjectionImpl>)> replace;
+  };
+  std::vector<ProjectionSlot> projections();
+
+  std::shared_ptr<TokenEmbeddingImpl> word_embeddings;
   LayerNorm word_embeddings_layernorm{nullptr};
   torch::nn::ModuleList h{nullptr};
   LayerNorm ln_f{nullptr};
@@ -38,6 +53,7 @@ class BloomModelImpl : public torch::nn::Module {
   void check_inputs(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) const;
 
   BloomConfig config_;
+  WeightFormat format_;
   std::vector<BloomBlock> blocks_;
   torch::Tensor slopes_;  // ALiBi slopes on the model's device, float32 [n_head]
 };

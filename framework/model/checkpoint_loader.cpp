@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/json_file.h"
 #include "io/torch_safetensors.h"
+#include "model/weight_targets.h"
 
 #include <map>
 #include <set>
@@ -83,8 +84,8 @@ CheckpointLayout find_checkpoint(const fs::path& folder) {
 std::vector<fs::path> checkpoint_files(const fs::path& folder) { return find_checkpoint(folder).files; }
 
 void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
-  std::map<std::string, torch::Tensor> parameters;
-  for (auto& item : model.named_parameters()) parameters[item.key()] = item.value();
+  std::map<std::string, WeightTarget> targets;
+  for (WeightTarget& target : weight_targets(model)) targets.emplace(target.name, target);
   const CheckpointLayout layout = find_checkpoint(folder);
   const auto& weight_map = layout.weight_map;
 
@@ -101,8 +102,8 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
       }
       const std::string name = model_name(tensor.name);
       if (name == "lm_head.weight") continue;  // tied to word_embeddings; unused by an encoder
-      auto parameter = parameters.find(name);
-      if (parameter == parameters.end()) {
+      auto target = targets.find(name);
+      if (target == targets.end()) {
         fail("{}: unexpected tensor '{}' (not a BLOOM parameter; expected names like "
              "'h.0.self_attention.query_key_value.weight', optionally prefixed 'transformer.')",
              path.string(), tensor.name);
@@ -110,7 +111,7 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
       if (!loaded_from.emplace(name, path).second) {
         fail("{}: tensor '{}' appears twice (also in {})", path.string(), tensor.name, loaded_from[name].string());
       }
-      const auto expected = parameter->second.sizes().vec();
+      const auto expected = target->second.shape();
       if (tensor.shape != expected) {
         fail("{}: tensor '{}' has shape {} but the model built from config.json expects {}", path.string(),
              tensor.name, shape_text(tensor.shape), shape_text(expected));
@@ -120,18 +121,23 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
         fail("{}: tensor '{}' has dtype {}, expected a floating type (F32, F16 or BF16)", path.string(),
              tensor.name, st_dtype_name(tensor.dtype));
       }
-      copy_into(file, tensor, parameter->second);
+      if (StoredWeight* stored = target->second.stored) {
+        visit_row_slices(file, tensor, kCopySliceBytes,
+                         [&](std::int64_t first, const torch::Tensor& rows) { stored->set_weight_rows(first, rows); });
+      } else {
+        copy_into(file, tensor, target->second.parameter);
+      }
     }
   }
   std::vector<std::string> missing;
-  for (const auto& [name, parameter] : parameters) {
+  for (const auto& [name, target] : targets) {
     if (loaded_from.count(name) == 0) missing.push_back(name);
   }
   if (!missing.empty()) {
     std::string list;
     for (std::size_t i = 0; i < std::min<std::size_t>(missing.size(), 5); ++i) list += (i ? ", " : "") + missing[i];
     fail("{}: the checkpoint lacks {} of the model's {} tensors: {}{}", folder.string(), missing.size(),
-         parameters.size(), list, missing.size() > 5 ? ", ..." : "");
+         targets.size(), list, missing.size() > 5 ? ", ..." : "");
   }
 }
 
@@ -141,7 +147,7 @@ BloomModel load_bloom(const fs::path& folder, const ModelLoadOptions& options) {
   const fs::path config_path = folder / "config.json";
   if (!fs::exists(config_path)) fail("{}: config.json not found in the model folder", folder.string());
   const BloomConfig config = BloomConfig::from_file(config_path);
-  BloomModel model(config, torch::TensorOptions().dtype(options.dtype).device(options.device));
+  BloomModel model(config, torch::TensorOptions().dtype(options.dtype).device(options.device), options.base_weights);
   load_checkpoint(*model, folder);
   model->eval();
   return model;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "model/bloom_model.h"
+#include "quant/weight_format.h"
 
 #include <filesystem>
 #include <map>
@@ -20,6 +21,8 @@ namespace lacos {
 struct ModelLoadOptions {
   torch::ScalarType dtype = torch::kFloat32;
   torch::Device device = torch::kCPU;
+  // float, or int8 (quantized tensor by tensor as the shards are read; see quant/weight_format.h).
+  WeightFormat base_weights;
 };
 
 // The safetensors files that make up the checkpoint in `folder`, in load order, and (for a
@@ -31,8 +34,9 @@ struct CheckpointLayout {
 CheckpointLayout find_checkpoint(const std::filesystem::path& folder);
 std::vector<std::filesystem::path> checkpoint_files(const std::filesystem::path& folder);
 
-// Copies every parameter of `model` from the checkpoint in `folder`. Missing, unexpected,
-// duplicated or wrongly shaped tensors are errors naming the tensor, the file and both shapes.
+// Fills every weight of `model` (parameters, and int8 weights quantized on the way in) from the
+// checkpoint in `folder`. Missing, unexpected, duplicated or wrongly shaped tensors are errors
+// naming the tensor, the file and both shapes.
 void load_checkpoint(BloomModelImpl& model, const std::filesystem::path& folder);
 
 // config.json + checkpoint -> model in eval mode.

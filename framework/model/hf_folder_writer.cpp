@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/json_file.h"
 #include "io/torch_safetensors.h"
+#include "model/weight_targets.h"
 
 #include <fmt/format.h>
 
@@ -27,14 +28,15 @@ void write_hf_folder(BloomModelImpl& model, const fs::path& folder, const HfFold
   std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
   std::uint64_t shard_bytes = 0;
   std::uint64_t total_bytes = 0;
-  for (const auto& item : model.named_parameters()) {
-    const torch::Tensor tensor = item.value().detach().to(dtype);
+  for (const WeightTarget& target : weight_targets(model)) {
+    const torch::Tensor tensor =
+        target.stored != nullptr ? target.stored->dequantized_weight(dtype) : target.parameter.detach().to(dtype);
     const std::uint64_t bytes = tensor.numel() * tensor.element_size();
     if (options.max_shard_bytes > 0 && shard_bytes > 0 && shard_bytes + bytes > options.max_shard_bytes) {
       shards.emplace_back();
       shard_bytes = 0;
     }
-    const std::string name = (options.causal_lm_names ? "transformer." : "") + item.key();
+    const std::string name = (options.causal_lm_names ? "transformer." : "") + target.name;
     shards.back().emplace_back(name, tensor);
     shard_bytes += bytes;
     total_bytes += bytes;

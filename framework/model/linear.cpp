@@ -3,8 +3,7 @@
 namespace lacos {
 
 LinearImpl::LinearImpl(std::int64_t in_features, std::int64_t out_features, bool with_bias,
-                       const torch::TensorOptions& options)
-    : in_features_(in_features), out_features_(out_features) {
+                       const torch::TensorOptions& options) {
   weight = register_parameter("weight", torch::empty({out_features, in_features}, options));
   if (with_bias) bias = register_parameter("bias", torch::empty({out_features}, options));
 }

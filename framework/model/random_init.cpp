@@ -1,5 +1,7 @@
 #include "model/random_init.h"
 
+#include "model/weight_targets.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 
 namespace lacos {
@@ -9,27 +11,31 @@ void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed) {
   // A private generator: initialising a model must not disturb the global RNG stream.
   auto generator = at::detail::createCPUGenerator(seed);
   const double std = model.config().initializer_range;
-  for (auto& item : model.named_parameters()) {
-    const std::string& name = item.key();
-    torch::Tensor& parameter = item.value();
+  for (WeightTarget& target : weight_targets(model)) {
+    const std::string& name = target.name;
     const bool is_layer_norm = name.find("layernorm") != std::string::npos || name.rfind("ln_f.", 0) == 0;
     const bool is_bias = name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
     if (is_bias) {
-      parameter.zero_();
+      target.parameter.zero_();
     } else if (is_layer_norm) {
-      parameter.fill_(1.0);
+      target.parameter.fill_(1.0);
     } else {
       // Drawn in float32 on the CPU with the private generator, so the same seed gives the same
-      // model on every device and dtype.
-      torch::Tensor values = torch::empty(parameter.sizes(), torch::kFloat32);
+      // model on every device, dtype and weight format.
+      torch::Tensor values = torch::empty(target.shape(), torch::kFloat32);
       values.normal_(0.0, std, generator);
-      parameter.copy_(values);
+      if (target.stored != nullptr) {
+        target.stored->set_weight_rows(0, values);
+      } else {
+        target.parameter.copy_(values);
+      }
     }
   }
 }
 
-BloomModel make_random_bloom(const BloomConfig& config, const torch::TensorOptions& options, std::uint64_t seed) {
-  BloomModel model(config, options);
+BloomModel make_random_bloom(const BloomConfig& config, const torch::TensorOptions& options, std::uint64_t seed,
+                             const WeightFormat& format) {
+  BloomModel model(config, options, format);
   init_bloom_weights(*model, seed);
   return model;
 }

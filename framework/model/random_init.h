@@ -11,6 +11,7 @@ namespace lacos {
 
 void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed);
 
-BloomModel make_random_bloom(const BloomConfig& config, const torch::TensorOptions& options, std::uint64_t seed);
+BloomModel make_random_bloom(const BloomConfig& config, const torch::TensorOptions& options, std::uint64_t seed,
+                             const WeightFormat& format = {});
 
 }  // namespace lacos

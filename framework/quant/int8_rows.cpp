@@ -1,0 +1,43 @@
+#include "quant/int8_rows.h"
+
+namespace lacos {
+
+std::int64_t int8_blocks_per_row(std::int64_t cols, std::int64_t block_size) {
+  return block_size == 0 ? 1 : (cols + block_size - 1) / block_size;
+}
+
+namespace {
+
+// [rows, cols] -> [rows, blocks, block] (zero-padded on the right when cols % block != 0).
+torch::Tensor as_blocks(const torch::Tensor& rows, std::int64_t block_size) {
+  const std::int64_t cols = rows.size(1);
+  const std::int64_t block = block_size == 0 ? cols : block_size;
+  const std::int64_t blocks = int8_blocks_per_row(cols, block_size);
+  torch::Tensor padded = rows;
+  if (blocks * block != cols) padded = torch::constant_pad_nd(rows, {0, blocks * block - cols});
+  return padded.view({rows.size(0), blocks, block});
+}
+
+}  // namespace
+
+Int8Rows quantize_int8_rows(const torch::Tensor& rows, std::int64_t block_size) {
+  torch::NoGradGuard no_grad;
+  const std::int64_t cols = rows.size(1);
+  const torch::Tensor blocks = as_blocks(rows.to(torch::kFloat32), block_size);
+  torch::Tensor absmax = blocks.abs().amax(-1);  // [rows, blocks]
+  const torch::Tensor safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
+  const torch::Tensor codes = torch::round(blocks * (127.0 / safe.unsqueeze(-1))).clamp_(-127, 127).to(torch::kInt8);
+  return {codes.view({rows.size(0), -1}).narrow(1, 0, cols).contiguous(), absmax};
+}
+
+torch::Tensor dequantize_int8_rows(const torch::Tensor& codes, const torch::Tensor& absmax, std::int64_t block_size,
+                                   torch::ScalarType dtype) {
+  const std::int64_t cols = codes.size(1);
+  const torch::Tensor scale = (absmax * (1.0 / 127.0)).unsqueeze(-1);  // [rows, blocks, 1]
+  const torch::Tensor values = as_blocks(codes, block_size).to(torch::kFloat32) * scale;
+  torch::Tensor weight = values.view({codes.size(0), -1});
+  if (weight.size(1) != cols) weight = weight.narrow(1, 0, cols);
+  return weight.to(dtype).contiguous();
+}
+
+}  // namespace lacos
