@@ -67,6 +67,32 @@ TEST(Cli, EmbedWritesReferenceEmbeddingsInInputOrder) {
   EXPECT_FALSE(fs::exists(dir / "out.h5.tmp"));
 }
 
+TEST(Cli, EmbedAppliesAPeftAdapterAndInt8Base) {
+  test::TempDir dir;
+  const Json reference = read_json_file(test::fixture("tiny-bloom-a/reference.json"));
+  std::string lines;
+  for (const Json& pair : reference["pairs"]) lines += pair[0].get<std::string>() + "\n";
+  test::write_bytes(dir / "anchors.txt", lines);
+  const std::string base = fmt::format("{} --model {} --input {}", quoted(test::bin("lacos-embed")),
+                                       quoted(test::fixture("tiny-bloom-a")), quoted(dir / "anchors.txt"));
+  const auto adapted = test::run_command(fmt::format("{} --output {} --adapter {}", base, quoted(dir / "lora.h5"),
+                                                     quoted(test::fixture("tiny-bloom-a/adapter"))));
+  ASSERT_EQ(adapted.exit_code, 0) << adapted.output;
+  const torch::Tensor expected =
+      load_safetensors(test::fixture("tiny-bloom-a/reference_lora.safetensors")).at("anchor.embedding");
+  EXPECT_LT((read_embeddings_h5(dir / "lora.h5") - expected).abs().max().item<double>(), 1e-4);
+
+  const auto int8 = test::run_command(fmt::format("{} --output {} --adapter {} --base-weights int8", base,
+                                                  quoted(dir / "int8.h5"), quoted(test::fixture("tiny-bloom-a/adapter"))));
+  ASSERT_EQ(int8.exit_code, 0) << int8.output;
+  EXPECT_GT(torch::cosine_similarity(read_embeddings_h5(dir / "int8.h5"), expected, 1).min().item<double>(), 0.99);
+
+  const auto wrong = test::run_command(fmt::format("{} --output {} --adapter {}", base, quoted(dir / "x.h5"),
+                                                   quoted(test::fixture("tiny-bloom-b/adapter"))));
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.output.find("adapter made for another base model?"), std::string::npos) << wrong.output;
+}
+
 TEST(Cli, EmbedShowsProgressOnLongInputs) {
   test::TempDir dir;
   std::string lines;

@@ -21,6 +21,8 @@ struct EmbedArguments {
   std::string dtype = "float32";
   std::string device = "auto";
   std::string padding_side = "right";
+  std::string base_weights = "float";
+  std::string adapter;
   std::int64_t batch_size = 32;
   std::int64_t max_length = 512;
   int threads = 0;
@@ -47,6 +49,9 @@ int run_embed_command(int argc, char** argv) {
   app.add_option("--dtype", args.dtype, "float32 | bfloat16 | float16 (CUDA only)")->capture_default_str();
   app.add_option("--device", args.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--padding-side", args.padding_side, "right | left")->capture_default_str();
+  app.add_option("--base-weights", args.base_weights,
+                 "float | int8 | int8-rowwise | int8-block64 ... int8-block4096")->capture_default_str();
+  app.add_option("--adapter", args.adapter, "PEFT LoRA adapter folder to apply");
   app.add_option("--threads", args.threads, "CPU threads (default: this rank's cores)");
   app.add_flag("--quiet", args.quiet, "no progress bar");
   try {
@@ -65,10 +70,13 @@ int run_embed_command(int argc, char** argv) {
   ModelLoadOptions load;
   load.dtype = parse_compute_dtype(args.dtype);
   load.device = parse_device(args.device);
+  load.base_weights = WeightFormat::parse(args.base_weights);
 
   const std::vector<std::string> sentences = read_text_lines(args.input);
   if (sentences.empty()) fail("{}: no sentences (the file is empty)", args.input);
-  SentenceEncoder encoder = SentenceEncoder::from_folder(args.model, load, options);
+  std::optional<std::filesystem::path> adapter;
+  if (!args.adapter.empty()) adapter = args.adapter;
+  SentenceEncoder encoder = SentenceEncoder::from_folder(args.model, load, options, adapter);
 
   EmbeddingsH5Writer writer(args.output, static_cast<std::int64_t>(sentences.size()),
                             encoder.model()->config().hidden_size,
@@ -77,6 +85,8 @@ int run_embed_command(int argc, char** argv) {
                              {"dtype", dtype_name(load.dtype)},
                              {"max_length", std::to_string(options.max_length)},
                              {"padding_side", args.padding_side},
+                             {"base_weights", load.base_weights.name()},
+                             {"adapter", args.adapter},
                              {"input", args.input}});
   ProgressBar progress("lacos-embed", static_cast<std::int64_t>(sentences.size()), "sent",
                        !args.quiet && sentences.size() >= kProgressThreshold);

@@ -103,6 +103,7 @@ int run_exp_command(int argc, char** argv) {
   ModelLoadOptions load;
   load.dtype = parse_compute_dtype(config.encoder.dtype, "encoder.dtype");
   load.device = parse_device(config.encoder.device);
+  load.base_weights = WeightFormat::parse(config.encoder.base_weights, "encoder.base_weights");
   check_dtype_supported(load.dtype, load.device);
   EncoderOptions encoder_options;
   encoder_options.pooling = parse_pooling(config.encoder.pooling, "encoder.pooling");
@@ -135,6 +136,7 @@ int run_exp_command(int argc, char** argv) {
     record.set("/", "non_embedding_parameters", shape.non_embedding_parameter_count());
     record.set("/", "dtype", dtype_name(load.dtype));
     record.set("/", "pooling", pooling_name(encoder_options.pooling));
+    record.set("/", "base_weights", load.base_weights.name());
     record.set("/", "max_length", encoder_options.max_length);
     std::int64_t tokens = 0;
     double seconds = 0;

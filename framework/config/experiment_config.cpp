@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/dtype.h"
 #include "model/pooling.h"
+#include "quant/weight_format.h"
 
 namespace lacos {
 
@@ -12,15 +13,17 @@ namespace {
 EncoderSettings read_encoder(const YamlContext& context, const YAML::Node& node) {
   EncoderSettings settings;
   if (!node || node.IsNull()) return settings;
-  reject_unknown_keys(context, node, "encoder.", {"dtype", "device", "pooling", "max_length", "batch_size"});
+  reject_unknown_keys(context, node, "encoder.", {"dtype", "device", "pooling", "base_weights", "max_length", "batch_size"});
   settings.dtype = yaml_string(context, node, "dtype", &settings.dtype);
   settings.device = yaml_string(context, node, "device", &settings.device);
   settings.pooling = yaml_string(context, node, "pooling", &settings.pooling);
+  settings.base_weights = yaml_string(context, node, "base_weights", &settings.base_weights);
   settings.max_length = yaml_int(context, node, "max_length", settings.max_length, 1);
   settings.batch_size = yaml_int(context, node, "batch_size", settings.batch_size, 1);
   // Validate the names now, so a typo fails before any model is loaded.
   parse_compute_dtype(settings.dtype, yaml_where(context, node["dtype"], "encoder.dtype"));
   parse_pooling(settings.pooling, yaml_where(context, node["pooling"], "encoder.pooling"));
+  WeightFormat::parse(settings.base_weights, yaml_where(context, node["base_weights"], "encoder.base_weights"));
   return settings;
 }
 
@@ -67,6 +70,7 @@ std::string ExperimentConfig::to_yaml() const {
   out << YAML::Key << "dtype" << YAML::Value << encoder.dtype;
   out << YAML::Key << "device" << YAML::Value << encoder.device;
   out << YAML::Key << "pooling" << YAML::Value << encoder.pooling;
+  out << YAML::Key << "base_weights" << YAML::Value << encoder.base_weights;
   out << YAML::Key << "max_length" << YAML::Value << encoder.max_length;
   out << YAML::Key << "batch_size" << YAML::Value << encoder.batch_size;
   out << YAML::EndMap;

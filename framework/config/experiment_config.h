@@ -6,7 +6,7 @@
 //   data_root: ${env:LACOS_DATA,data}            # where datasets live
 //   output_dir: results/quickstart               # sweep folders are made inside
 //   models: [lacos-tiny-1, lacos-tiny-2]         # folder names under models_root
-//   encoder: {dtype: float32, device: auto, pooling: mean, max_length: 64, batch_size: 64}
+//   encoder: {dtype: float32, device: auto, pooling: mean, base_weights: float, max_length: 64, batch_size: 64}
 //   eval: [derived/sts-eval/stsb-test.tsv]       # STS TSVs under data_root
 #pragma once
 
@@ -21,6 +21,7 @@ struct EncoderSettings {
   std::string dtype = "float32";
   std::string device = "auto";
   std::string pooling = "mean";
+  std::string base_weights = "float";  // float | int8 | int8-rowwise | int8-block<N>
   std::int64_t max_length = 512;
   std::int64_t batch_size = 32;
 };

@@ -1,6 +1,8 @@
 #include "embed/sentence_encoder.h"
 
 #include "core/error.h"
+#include "lora/apply_lora.h"
+#include "lora/peft_adapter.h"
 
 #include <algorithm>
 #include <numeric>
@@ -29,12 +31,19 @@ SentenceEncoder::SentenceEncoder(BloomModel model, std::shared_ptr<const Tokeniz
 }
 
 SentenceEncoder SentenceEncoder::from_folder(const std::filesystem::path& folder, const ModelLoadOptions& load,
-                                             const EncoderOptions& options) {
+                                             const EncoderOptions& options,
+                                             const std::optional<std::filesystem::path>& adapter) {
   if (!std::filesystem::is_directory(folder)) fail("{}: model folder not found", folder.string());
   const auto tokenizer_path = folder / "tokenizer.json";
   if (!std::filesystem::exists(tokenizer_path)) fail("{}: tokenizer.json not found in the model folder", folder.string());
   auto tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(tokenizer_path));
-  return SentenceEncoder(load_bloom(folder, load), std::move(tokenizer), options);
+  BloomModel model = load_bloom(folder, load);
+  if (adapter) {
+    load_adapter(*model, *adapter);
+    if (!load.base_weights.int8) merge_lora(*model);
+    model->eval();
+  }
+  return SentenceEncoder(std::move(model), std::move(tokenizer), options);
 }
 
 torch::Tensor SentenceEncoder::embed_batch(const TokenBatch& batch) {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,12 @@ struct EncoderOptions {
 class SentenceEncoder {
  public:
   SentenceEncoder(BloomModel model, std::shared_ptr<const Tokenizer> tokenizer, EncoderOptions options);
-  // The model and the tokenizer.json of one HF folder.
+  // The model and the tokenizer.json of one HF folder, with a PEFT LoRA adapter folder applied
+  // when `adapter` is set (merged into a float base; kept beside an int8 one, since merging would
+  // requantize it).
   static SentenceEncoder from_folder(const std::filesystem::path& folder, const ModelLoadOptions& load,
-                                     const EncoderOptions& options);
+                                     const EncoderOptions& options,
+                                     const std::optional<std::filesystem::path>& adapter = std::nullopt);
 
   // float32 [N, hidden] on the CPU, rows in input order. `progress` (optional) advances per sentence.
   torch::Tensor encode(const std::vector<std::string>& sentences, ProgressBar* progress = nullptr);

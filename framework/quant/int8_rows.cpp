@@ -34,7 +34,10 @@ torch::Tensor dequantize_int8_rows(const torch::Tensor& codes, const torch::Tens
                                    torch::ScalarType dtype) {
   const std::int64_t cols = codes.size(1);
   const torch::Tensor scale = (absmax * (1.0 / 127.0)).unsqueeze(-1);  // [rows, blocks, 1]
-  const torch::Tensor values = as_blocks(codes, block_size).to(torch::kFloat32) * scale;
+  // One float32 temporary, scaled in place: this runs for every layer in every forward and
+  // backward, so its transient memory is part of the int8 model's peak.
+  torch::Tensor values = as_blocks(codes, block_size).to(torch::kFloat32);
+  values.mul_(scale);
   torch::Tensor weight = values.view({codes.size(0), -1});
   if (weight.size(1) != cols) weight = weight.narrow(1, 0, cols);
   return weight.to(dtype).contiguous();

@@ -1,0 +1,80 @@
+#include "core/cpu_memory.h"
+
+#include <c10/core/CPUAllocator.h>
+#include <torch/version.h>
+
+#include <atomic>
+#include <cstring>
+
+namespace lacos {
+
+namespace {
+
+std::atomic<std::int64_t> g_current{0};
+std::atomic<std::int64_t> g_peak{0};
+
+void count(std::int64_t bytes) {
+  const std::int64_t now = g_current.fetch_add(bytes) + bytes;
+  std::int64_t peak = g_peak.load();
+  while (now > peak && !g_peak.compare_exchange_weak(peak, now)) {
+  }
+}
+
+struct Allocation {
+  c10::DataPtr inner;
+  std::int64_t bytes;
+};
+
+// LibTorch 2.3 made Allocator::allocate non-const and added copy_data.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+#define LACOS_ALLOCATE_QUALIFIER
+#else
+#define LACOS_ALLOCATE_QUALIFIER const
+#endif
+
+class TrackingAllocator final : public c10::Allocator {
+ public:
+  explicit TrackingAllocator(c10::Allocator* inner) : inner_(inner) {}
+
+  c10::DataPtr allocate(std::size_t bytes) LACOS_ALLOCATE_QUALIFIER override {
+    c10::DataPtr inner = inner_->allocate(bytes);
+    void* data = inner.get();
+    const c10::Device device = inner.device();
+    count(static_cast<std::int64_t>(bytes));
+    return {data, new Allocation{std::move(inner), static_cast<std::int64_t>(bytes)}, &release, device};
+  }
+
+  c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  void copy_data(void* destination, const void* source, std::size_t bytes) const override {
+    std::memcpy(destination, source, bytes);
+  }
+#endif
+
+ private:
+  static void release(void* context) {
+    auto* allocation = static_cast<Allocation*>(context);
+    g_current.fetch_sub(allocation->bytes);
+    delete allocation;  // frees through the inner allocator's deleter
+  }
+
+  c10::Allocator* inner_;
+};
+
+}  // namespace
+
+CpuMemoryTracker& CpuMemoryTracker::instance() {
+  static CpuMemoryTracker tracker = [] {
+    static TrackingAllocator allocator(c10::GetCPUAllocator());
+    c10::SetCPUAllocator(&allocator, /*priority=*/255);
+    return CpuMemoryTracker();
+  }();
+  return tracker;
+}
+
+std::int64_t CpuMemoryTracker::current_bytes() const { return g_current.load(); }
+std::int64_t CpuMemoryTracker::peak_bytes() const { return g_peak.load(); }
+void CpuMemoryTracker::reset_peak() { g_peak.store(g_current.load()); }
+
+}  // namespace lacos

@@ -1,0 +1,98 @@
+#include "lora/peft_adapter.h"
+
+#include "core/error.h"
+#include "io/torch_safetensors.h"
+#include "lora/apply_lora.h"
+
+#include <map>
+
+namespace lacos {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kConfigFile = "adapter_config.json";
+constexpr const char* kWeightsFile = "adapter_model.safetensors";
+const std::string kPeftPrefix = "base_model.model.";
+
+std::string shape_text(const torch::Tensor& tensor) { return c10::str(tensor.sizes()); }
+
+// "base_model.model.[transformer.]h.0.....lora_A.weight" -> "h.0.....lora_A.weight"; "" otherwise.
+std::string model_name(const std::string& key) {
+  if (key.rfind(kPeftPrefix, 0) != 0) return "";
+  std::string name = key.substr(kPeftPrefix.size());
+  if (name.rfind("transformer.", 0) == 0) name = name.substr(12);
+  return name;
+}
+
+}  // namespace
+
+LoraConfig read_adapter_config(const fs::path& folder) {
+  if (!fs::is_directory(folder)) fail("{}: adapter folder not found", folder.string());
+  const fs::path path = folder / kConfigFile;
+  if (!fs::exists(path)) fail("{}: {} not found in the adapter folder", folder.string(), kConfigFile);
+  return LoraConfig::from_peft_json(read_json_file(path), path.string());
+}
+
+LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
+  const LoraConfig config = read_adapter_config(folder);
+  const fs::path weights = folder / kWeightsFile;
+  if (!fs::exists(weights)) {
+    if (fs::exists(folder / "adapter_model.bin")) {
+      fail("{}: only a pickle adapter_model.bin is here; lacos reads {} (convert with PEFT's "
+           "save_pretrained(..., safe_serialization=True))",
+           folder.string(), kWeightsFile);
+    }
+    fail("{}: {} not found in the adapter folder", folder.string(), kWeightsFile);
+  }
+  const auto tensors = load_safetensors(weights);  // adapters are small: read whole
+  apply_lora(model, config, /*initialize=*/false);
+  std::map<std::string, torch::Tensor> targets;
+  for (auto& [name, parameter] : trainable_parameters(model)) targets.emplace(name, parameter);
+
+  torch::NoGradGuard no_grad;
+  std::size_t loaded = 0;
+  for (const auto& [key, tensor] : tensors) {
+    const std::string name = model_name(key);
+    auto target = targets.find(name);
+    if (target == targets.end()) {
+      fail("{}: tensor '{}' is not an adapter weight of this model (expected keys like "
+           "'base_model.model.h.0.self_attention.query_key_value.lora_A.weight' for the targets in {})",
+           weights.string(), key, kConfigFile);
+    }
+    if (!tensor.sizes().equals(target->second.sizes())) {
+      fail("{}: tensor '{}' has shape {} but the base model needs {} (adapter made for another base model?)",
+           weights.string(), key, shape_text(tensor), shape_text(target->second));
+    }
+    target->second.copy_(tensor);
+    ++loaded;
+  }
+  if (loaded != targets.size()) {
+    for (const auto& [name, parameter] : targets) {
+      if (tensors.count(kPeftPrefix + name) == 0 && tensors.count(kPeftPrefix + "transformer." + name) == 0) {
+        fail("{}: adapter weight '{}{}' is missing ({} of {} present)", weights.string(), kPeftPrefix, name, loaded,
+             targets.size());
+      }
+    }
+  }
+  return config;
+}
+
+void save_adapter(BloomModelImpl& model, const LoraConfig& config, const fs::path& folder,
+                  const std::string& base_model_name_or_path) {
+  const auto layers = lora_layers(model);
+  if (layers.empty()) fail("the model has no LoRA adapters to save");
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) fail("{}: cannot create adapter folder: {}", folder.string(), error.message());
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& [name, layer] : layers) {
+    tensors.emplace_back(kPeftPrefix + name + ".lora_A.weight", layer->lora_A().detach().to(torch::kFloat32));
+    tensors.emplace_back(kPeftPrefix + name + ".lora_B.weight", layer->lora_B().detach().to(torch::kFloat32));
+  }
+  save_safetensors(folder / kWeightsFile, tensors, {{"format", "pt"}});
+  write_json_file(folder / kConfigFile, config.to_peft_json(base_model_name_or_path));
+}
+
+}  // namespace lacos
