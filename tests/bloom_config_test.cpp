@@ -29,11 +29,7 @@ TEST(BloomConfig, AcceptsTheOlderKeySpellings) {
 
 TEST(BloomConfig, ParameterCountsMatchTheModelsReadme) {
   // ../shared/models/README.md: lacos-tiny-1 has 1,842,176 parameters (793,600 non-embedding).
-  BloomConfig config;
-  config.vocab_size = 8192;
-  config.hidden_size = 128;
-  config.n_layer = 4;
-  config.n_head = 4;
+  const BloomConfig config = test::bloom_config(8192, 128, 4, 4);
   EXPECT_EQ(config.parameter_count(), 1842176);
   EXPECT_EQ(config.non_embedding_parameter_count(), 793600);
   EXPECT_EQ(BloomConfig::preset("bloom-560m").parameter_count(), 559214592);  // HF's bloom-560m count

@@ -8,11 +8,7 @@ namespace lacos {
 namespace {
 
 BloomConfig small_config() {
-  BloomConfig config;
-  config.vocab_size = 300;
-  config.hidden_size = 48;
-  config.n_layer = 2;
-  config.n_head = 3;  // not a power of two
+  BloomConfig config = test::bloom_config(300, 48, 2, /*heads=*/3);  // not a power of two
   config.apply_residual_connection_post_layernorm = true;
   return config;
 }

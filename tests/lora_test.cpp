@@ -93,14 +93,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, PeftParity, ::testing::Values("tiny-bloom-a",
 
 class LoraTest : public ::testing::Test {
  protected:
-  static BloomConfig config() {
-    BloomConfig c;
-    c.vocab_size = 100;
-    c.hidden_size = 32;
-    c.n_layer = 2;
-    c.n_head = 4;
-    return c;
-  }
+  static BloomConfig config() { return test::bloom_config(100, 32, 2, 4); }
   test::TempDir dir_;
 };
 

@@ -110,11 +110,7 @@ INSTANTIATE_TEST_SUITE_P(Layouts, Int8Model, ::testing::Values("int8-rowwise", "
                          [](const auto& info) { return info.param == "int8-rowwise" ? "rowwise" : "block64"; });
 
 TEST(Int8Model, SameSeedGivesTheQuantizedSameModel) {
-  BloomConfig config;
-  config.vocab_size = 64;
-  config.hidden_size = 32;
-  config.n_layer = 1;
-  config.n_head = 2;
+  const BloomConfig config = test::bloom_config(64, 32, 1, 2);
   BloomModel dense = make_random_bloom(config, torch::TensorOptions(), 5);
   BloomModel int8 = make_random_bloom(config, torch::TensorOptions(), 5, WeightFormat::parse("int8-rowwise"));
   const auto slots = int8->projections();
@@ -129,11 +125,7 @@ TEST(Int8Model, SameSeedGivesTheQuantizedSameModel) {
 // dominate memory.
 std::int64_t training_step_peak(const WeightFormat& format) {
   CpuMemoryTracker& tracker = CpuMemoryTracker::instance();
-  BloomConfig config;
-  config.vocab_size = 4096;
-  config.hidden_size = 256;
-  config.n_layer = 4;
-  config.n_head = 4;
+  const BloomConfig config = test::bloom_config(4096, 256, 4, 4);
   const std::int64_t before = tracker.current_bytes();
   BloomModel model = make_random_bloom(config, torch::TensorOptions(), 0, format);
   LoraConfig lora;

@@ -50,6 +50,15 @@ fs::path shared_data(const std::string& relative) {
 
 fs::path bin(const std::string& program) { return fs::path(LACOS_TEST_BIN_DIR) / program; }
 
+BloomConfig bloom_config(std::int64_t vocab_size, std::int64_t hidden_size, std::int64_t layers, std::int64_t heads) {
+  BloomConfig config;
+  config.vocab_size = vocab_size;
+  config.hidden_size = hidden_size;
+  config.n_layer = layers;
+  config.n_head = heads;
+  return config;
+}
+
 TempDir::TempDir() {
   std::random_device device;
   path_ = fs::temp_directory_path() / ("lacos-test-" + std::to_string(device()) + std::to_string(device()));

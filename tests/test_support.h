@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "model/bloom_config.h"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,9 @@ std::filesystem::path shared_model(const std::string& name);
 // A file under LACOS_DATA, else ../shared/data; absent: as shared_model.
 std::filesystem::path shared_data(const std::string& relative);
 std::filesystem::path bin(const std::string& program);  // build/bin/<program>
+
+// A BLOOM shape for random test models.
+BloomConfig bloom_config(std::int64_t vocab_size, std::int64_t hidden_size, std::int64_t layers, std::int64_t heads);
 
 // A fresh empty folder, removed when the test ends.
 class TempDir {
