@@ -27,6 +27,7 @@ find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C CXX)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)  # gzip-compressed datasets
 
 # NCCL: optional. AUTO turns it on only where both nccl.h and the CUDA runtime are present.
 set(LACOS_NCCL_ENABLED OFF)

@@ -18,7 +18,7 @@ packages=(
   libopenblas0-openmp                 # the OpenMP build, which lacos binaries prefer (cmake/Dependencies.cmake)
   libopenmpi-dev openmpi-bin          # MPI (launching, data-parallel sync)
   libyaml-cpp-dev libhdf5-dev         # experiment files, results and embeddings
-  nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev zlib1g-dev
 )
 
 missing=()

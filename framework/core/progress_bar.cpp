@@ -57,6 +57,7 @@ void ProgressBar::draw(bool final_draw) {
   } else {
     line = fmt::format("{} {} {} {:.1f} {}/s elapsed {}", label_, done_, unit_, rate, unit_, clock_text(elapsed));
   }
+  if (!postfix_.empty()) line += " " + postfix_;
   if (terminal_) {
     std::fprintf(stderr, "\r%s\033[K%s", line.c_str(), final_draw ? "\n" : "");
   } else {

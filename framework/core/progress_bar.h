@@ -15,6 +15,8 @@ class ProgressBar {
   ~ProgressBar();  // finishes the line if it was drawn
 
   void advance(std::int64_t amount = 1);
+  // Text shown after the counters, e.g. "loss 1.234 lr 5.0e-04".
+  void set_postfix(std::string postfix) { postfix_ = std::move(postfix); }
   void finish();
 
  private:
@@ -23,6 +25,7 @@ class ProgressBar {
   std::string label_;
   std::int64_t total_;
   std::string unit_;
+  std::string postfix_;
   bool enabled_;
   bool terminal_;
   bool finished_ = false;

@@ -9,17 +9,6 @@ namespace lacos {
 
 namespace {
 
-std::vector<std::string> split_tabs(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t tab = line.find('\t', start);
-    fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-    if (tab == std::string::npos) return fields;
-    start = tab + 1;
-  }
-}
-
 bool parse_score(const std::string& text, double* score) {
   if (text.empty()) return false;
   char* end = nullptr;
@@ -35,7 +24,7 @@ StsSet read_sts_tsv(const std::filesystem::path& path) {
   set.path = path;
   for (const std::string& line : read_text_lines(path)) {
     if (line.empty()) continue;
-    const auto fields = split_tabs(line);
+    const auto fields = split_fields(line);
     if (fields.size() == 3 && fields[2].empty()) {
       ++set.skipped_unscored;
       continue;

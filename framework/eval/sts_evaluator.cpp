@@ -46,4 +46,12 @@ StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar*
   return result;
 }
 
+Json sts_results_json(const std::vector<StsResult>& results) {
+  Json json = Json::object();
+  for (const StsResult& result : results) {
+    json[result.name] = {{"spearman", result.spearman}, {"pearson", result.pearson}, {"pairs", result.pairs}};
+  }
+  return json;
+}
+
 }  // namespace lacos

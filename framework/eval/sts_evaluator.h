@@ -2,6 +2,7 @@
 // the two sentences' embeddings and the gold scores.
 #pragma once
 
+#include "core/json_file.h"
 #include "data/sts_file.h"
 #include "embed/sentence_encoder.h"
 
@@ -19,5 +20,8 @@ struct StsResult {
 };
 
 StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar* progress = nullptr);
+
+// {"<name>": {"spearman": x, "pearson": y, "pairs": n}, ...}
+Json sts_results_json(const std::vector<StsResult>& results);
 
 }  // namespace lacos

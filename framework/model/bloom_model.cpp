@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "model/alibi.h"
 #include "model/attention_bias.h"
+#include "model/block_checkpoint.h"
 #include "model/layer_factory.h"
 
 namespace lacos {
@@ -69,7 +70,14 @@ torch::Tensor BloomModelImpl::forward(const torch::Tensor& input_ids, const torc
   const torch::Tensor bias = attention_bias(mask, slopes_, dtype());
 
   torch::Tensor hidden = word_embeddings_layernorm->forward(word_embeddings->forward(ids));
-  for (auto& block : blocks_) hidden = block->forward(hidden, bias);
+  if (checkpointing_ && is_training() && torch::GradMode::is_enabled()) {
+    // The frozen embeddings give an input that needs no gradient; checkpointed blocks need one
+    // to be asked for theirs (see block_checkpoint.h).
+    if (!hidden.requires_grad()) hidden = hidden.detach().requires_grad_(true);
+    for (auto& block : blocks_) hidden = checkpointed_block_forward(*block, hidden, bias);
+  } else {
+    for (auto& block : blocks_) hidden = block->forward(hidden, bias);
+  }
   return ln_f->forward(hidden);
 }
 

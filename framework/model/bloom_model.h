@@ -32,6 +32,10 @@ class BloomModelImpl : public torch::nn::Module {
   torch::ScalarType dtype() const { return ln_f->weight.scalar_type(); }
   torch::Device device() const { return ln_f->weight.device(); }
   const WeightFormat& weight_format() const { return format_; }
+  // Recompute each block's activations in backward instead of keeping them (block_checkpoint.h);
+  // applies in training mode with autograd on.
+  void set_activation_checkpointing(bool enabled) { checkpointing_ = enabled; }
+  bool activation_checkpointing() const { return checkpointing_; }
   const std::vector<BloomBlock>& blocks() const { return blocks_; }
 
   // Every projection of every block ("h.N.self_attention.query_key_value", "h.N.mlp.dense_4h_to_h",
@@ -54,6 +58,7 @@ class BloomModelImpl : public torch::nn::Module {
 
   BloomConfig config_;
   WeightFormat format_;
+  bool checkpointing_ = false;
   std::vector<BloomBlock> blocks_;
   torch::Tensor slopes_;  // ALiBi slopes on the model's device, float32 [n_head]
 };

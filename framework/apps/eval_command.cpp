@@ -1,0 +1,56 @@
+#include "apps/eval_command.h"
+
+#include "core/dtype.h"
+#include "core/threads.h"
+#include "eval/sts_evaluator.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace lacos {
+
+int run_eval_command(int argc, char** argv) {
+  std::string model, adapter, pooling = "mean", dtype = "float32", device = "auto", base_weights = "float";
+  std::int64_t max_length = 512, batch_size = 32;
+  std::vector<std::string> files;
+  int threads = 0;
+  CLI::App app{"Evaluate sentence embeddings on STS files ('sentence1 TAB sentence2 TAB score').\n"
+               "Prints {\"<file stem>\": {\"spearman\": x, \"pearson\": y, \"pairs\": n}, ...} (x100).",
+               "lacos-eval"};
+  app.add_option("--model", model, "HF model folder")->required();
+  app.add_option("--adapter", adapter, "PEFT LoRA adapter folder");
+  app.add_option("--pooling", pooling, "mean | weightedmean | lasttoken")->capture_default_str();
+  app.add_option("--max-length", max_length, "truncate to this many tokens")->capture_default_str();
+  app.add_option("--batch-size", batch_size, "sentences per forward")->capture_default_str();
+  app.add_option("--dtype", dtype, "float32 | bfloat16 | float16 (CUDA)")->capture_default_str();
+  app.add_option("--device", device, "auto | cpu | cuda")->capture_default_str();
+  app.add_option("--base-weights", base_weights, "float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads (default: this rank's cores)");
+  app.add_option("files", files, "STS TSV files")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  configure_torch_threads(threads);
+  EncoderOptions options;
+  options.pooling = parse_pooling(pooling);
+  options.max_length = max_length;
+  options.batch_size = batch_size;
+  ModelLoadOptions load;
+  load.dtype = parse_compute_dtype(dtype);
+  load.device = parse_device(device);
+  load.base_weights = WeightFormat::parse(base_weights);
+  std::vector<StsSet> sets;
+  for (const std::string& file : files) sets.push_back(read_sts_tsv(file));  // all files checked before loading
+  std::optional<std::filesystem::path> adapter_dir;
+  if (!adapter.empty()) adapter_dir = adapter;
+  SentenceEncoder encoder = SentenceEncoder::from_folder(model, load, options, adapter_dir);
+  std::vector<StsResult> results;
+  for (const StsSet& set : sets) results.push_back(evaluate_sts(encoder, set));
+  std::cout << sts_results_json(results).dump(2) << std::endl;
+  return 0;
+}
+
+}  // namespace lacos

@@ -1,0 +1,18 @@
+// Reading gzip-compressed files (the .jsonl.gz and .tsv.gz datasets) through zlib.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace lacos {
+
+// The decompressed bytes of a gzip file (several concatenated members are read in turn).
+std::string read_gzip_file(const std::filesystem::path& path);
+
+// The bytes of `path`, decompressed when its name ends in ".gz".
+std::string read_maybe_gzip_file(const std::filesystem::path& path, const char* what = "file");
+
+// Decompresses gzip data held in memory (an archive member); `origin` names it in errors.
+std::string gunzip(const std::string& compressed, const std::string& origin);
+
+}  // namespace lacos

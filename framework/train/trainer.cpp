@@ -1,0 +1,159 @@
+#include "train/trainer.h"
+
+#include "core/cpu_memory.h"
+#include "core/error.h"
+#include "core/progress_bar.h"
+#include "lora/apply_lora.h"
+#include "train/mnr_step.h"
+#include "train/siamese_encoder.h"
+
+#include <chrono>
+#include <unordered_set>
+
+namespace lacos {
+
+namespace {
+
+TokenIds tokenize(const Tokenizer& tokenizer, const std::string& text, std::int64_t max_length) {
+  TokenIds ids = tokenizer.encode(text);
+  if (static_cast<std::int64_t>(ids.size()) > max_length) ids.resize(static_cast<std::size_t>(max_length));
+  return ids;
+}
+
+std::int64_t token_count(const std::vector<TokenIds>& sentences) {
+  std::int64_t total = 0;
+  for (const auto& ids : sentences) total += static_cast<std::int64_t>(ids.size());
+  return total;
+}
+
+double total_grad_norm(const std::vector<std::pair<std::string, torch::Tensor>>& parameters, double max_norm) {
+  std::vector<torch::Tensor> with_grad;
+  for (const auto& [name, parameter] : parameters) {
+    if (parameter.grad().defined()) with_grad.push_back(parameter);
+  }
+  if (with_grad.empty()) return 0.0;
+  if (max_norm > 0) return torch::nn::utils::clip_grad_norm_(with_grad, max_norm);
+  torch::NoGradGuard no_grad;
+  double squares = 0;
+  for (const auto& parameter : with_grad) squares += parameter.grad().to(torch::kFloat64).pow(2).sum().item<double>();
+  return std::sqrt(squares);
+}
+
+}  // namespace
+
+std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const std::vector<StsSet>& eval_sets) {
+  std::unordered_set<std::string> evaluation;
+  for (const StsSet& set : eval_sets) {
+    for (const StsPair& pair : set.pairs) {
+      evaluation.insert(pair.sentence1);
+      evaluation.insert(pair.sentence2);
+    }
+  }
+  const std::size_t before = pairs.size();
+  pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
+                             [&](const TextPair& pair) {
+                               return evaluation.count(pair.anchor) > 0 || evaluation.count(pair.positive) > 0 ||
+                                      (!pair.negative.empty() && evaluation.count(pair.negative) > 0);
+                             }),
+              pairs.end());
+  return before - pairs.size();
+}
+
+Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, std::vector<StsSet> eval_sets,
+                 TrainerOptions options)
+    : encoder_(encoder), train_(std::move(train)), eval_sets_(std::move(eval_sets)), options_(options) {
+  if (options_.steps <= 0) fail("training steps must be positive, got {}", options_.steps);
+  if (train_.empty()) fail("no training pairs");
+  if (lora_layers(*encoder_.model()).empty()) fail("the model has no LoRA adapters to train");
+  options_.schedule.total_steps = options_.steps;
+  if (options_.use_hard_negatives) {
+    for (const TextPair& pair : train_) {
+      if (pair.negative.empty()) fail("hard negatives requested but a training pair has none ('{}')", pair.anchor);
+    }
+  }
+}
+
+EvalRecord Trainer::evaluate(std::int64_t step) {
+  EvalRecord record;
+  record.step = step;
+  for (const StsSet& set : eval_sets_) record.results.push_back(evaluate_sts(encoder_, set));
+  encoder_.model()->train();
+  return record;
+}
+
+TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
+                         const std::function<void(const EvalRecord&)>& on_eval) {
+  BloomModel model = encoder_.model();
+  const std::int64_t max_length = encoder_.options().max_length;
+  SiameseEncoder siamese(model, encoder_.options().pooling, encoder_.pad_id(), max_length,
+                         encoder_.options().padding_side);
+  const auto parameters = trainable_parameters(*model);
+  Adam optimizer(parameters, options_.optimizer);
+  CpuMemoryTracker& memory = CpuMemoryTracker::instance();
+  memory.reset_peak();
+
+  TrainResult result;
+  ProgressBar progress("train", options_.steps, "step", options_.progress);
+  model->train();
+  std::int64_t epoch = 0;
+  std::vector<std::vector<std::size_t>> batches = epoch_batches(train_, options_.batching, epoch);
+  if (batches.empty()) fail("{} training pairs make no full batch of {}", train_.size(), options_.batching.batch_size);
+  std::size_t next_batch = 0;
+  std::int64_t total_tokens = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::int64_t step = 0; step < options_.steps; ++step) {
+    if (next_batch == batches.size()) {
+      batches = epoch_batches(train_, options_.batching, ++epoch);
+      next_batch = 0;
+    }
+    const auto step_start = std::chrono::steady_clock::now();
+    PairBatch batch;
+    for (std::size_t index : batches[next_batch++]) {
+      const TextPair& pair = train_[index];
+      batch.anchors.push_back(tokenize(encoder_.tokenizer(), pair.anchor, max_length));
+      batch.positives.push_back(tokenize(encoder_.tokenizer(), pair.positive, max_length));
+      if (options_.use_hard_negatives) batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
+    }
+    StepRecord record;
+    record.step = step;
+    record.tokens = token_count(batch.anchors) + token_count(batch.positives) + token_count(batch.negatives);
+    record.learning_rate = options_.learning_rate * options_.schedule.factor(step);
+    const torch::Tensor loss = options_.mini_batch_size > 0
+                                   ? cached_mnr_backward(siamese, batch, options_.mnr, options_.mini_batch_size)
+                                   : mnr_backward(siamese, batch, options_.mnr);
+    record.loss = loss.item<double>();
+    record.grad_norm = total_grad_norm(parameters, options_.max_grad_norm);
+    record.skipped = !optimizer.step(record.learning_rate);
+    if (record.skipped) {
+      std::fprintf(stderr, "\nstep %lld: non-finite gradient, update skipped (%lld so far)\n",
+                   static_cast<long long>(step), static_cast<long long>(optimizer.steps_skipped()));
+    }
+    optimizer.zero_grad();
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
+    total_tokens += record.tokens;
+    result.steps.push_back(record);
+    if (on_step) on_step(record);
+    progress.set_postfix(fmt::format("loss {:.4f} lr {:.2e}", record.loss, record.learning_rate));
+    progress.advance();
+    const bool last = step + 1 == options_.steps;
+    if (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) {
+      if (!eval_sets_.empty()) {
+        result.evals.push_back(evaluate(step + 1));
+        if (on_eval) on_eval(result.evals.back());
+      }
+    }
+  }
+  progress.finish();
+  result.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double step_seconds = 0;
+  for (const StepRecord& record : result.steps) step_seconds += record.seconds;
+  result.tokens_per_second = step_seconds > 0 ? total_tokens / step_seconds : 0.0;
+  result.peak_memory_bytes = memory.peak_bytes();
+  result.skipped_steps = optimizer.steps_skipped();
+  result.optimizer_state_bytes = optimizer.state_bytes();
+  result.optimizer_fraction_8bit = optimizer.fraction_8bit();
+  model->eval();
+  return result;
+}
+
+}  // namespace lacos

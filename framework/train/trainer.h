@@ -1,0 +1,81 @@
+// The LoRA + MNR trainer, top to bottom:
+//   for each step s: take batch s of the epoch's order, tokenize, embed anchors and positives
+//   (and hard negatives) in one forward, MNR loss, backward (directly or with GradCache), clip,
+//   optimizer step at lr(s), clear gradients; evaluate every N steps and at the end.
+#pragma once
+
+#include "data/pair_batcher.h"
+#include "data/sts_file.h"
+#include "embed/sentence_encoder.h"
+#include "eval/sts_evaluator.h"
+#include "optim/adam.h"
+#include "train/lr_schedule.h"
+#include "train/mnr_loss.h"
+
+#include <functional>
+#include <vector>
+
+namespace lacos {
+
+struct TrainerOptions {
+  std::int64_t steps = 400;
+  double learning_rate = 1e-3;
+  LrSchedule schedule;             // total_steps is taken from `steps`
+  double max_grad_norm = 0.0;      // 0: no clipping
+  std::int64_t eval_every = 0;     // 0: evaluate at the end only
+  std::int64_t mini_batch_size = 0;  // > 0: GradCache with mini-batches of this many sentences
+  bool use_hard_negatives = false;
+  MnrOptions mnr;
+  AdamOptions optimizer;
+  BatchingOptions batching;
+  bool progress = true;
+};
+
+struct StepRecord {
+  std::int64_t step = 0;
+  double loss = 0.0;
+  double learning_rate = 0.0;
+  double grad_norm = 0.0;
+  bool skipped = false;   // non-finite gradient: no update
+  std::int64_t tokens = 0;
+  double seconds = 0.0;
+};
+
+struct EvalRecord {
+  std::int64_t step = 0;
+  std::vector<StsResult> results;
+};
+
+struct TrainResult {
+  std::vector<StepRecord> steps;
+  std::vector<EvalRecord> evals;
+  double train_seconds = 0.0;
+  double tokens_per_second = 0.0;
+  std::int64_t peak_memory_bytes = 0;  // CPU tensor memory (model included)
+  std::int64_t skipped_steps = 0;
+  std::int64_t optimizer_state_bytes = 0;
+  double optimizer_fraction_8bit = 0.0;
+};
+
+class Trainer {
+ public:
+  // `encoder`'s model must carry LoRA adapters (apply_lora); its tokenizer, pooling and
+  // max_length are used for training too. `train` pairs are used as given.
+  Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, std::vector<StsSet> eval_sets, TrainerOptions options);
+
+  TrainResult run(const std::function<void(const StepRecord&)>& on_step = {},
+                  const std::function<void(const EvalRecord&)>& on_eval = {});
+
+ private:
+  EvalRecord evaluate(std::int64_t step);
+
+  SentenceEncoder& encoder_;
+  std::vector<TextPair> train_;
+  std::vector<StsSet> eval_sets_;
+  TrainerOptions options_;
+};
+
+// Drops training pairs with a text that also occurs in an evaluation set; returns how many.
+std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const std::vector<StsSet>& eval_sets);
+
+}  // namespace lacos
