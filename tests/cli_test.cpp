@@ -160,6 +160,56 @@ TEST(Cli, ExpEvaluatesEachModelIntoRunH5) {
   }
 }
 
+TEST(Cli, TrainThenEvalWithTheAdapter) {
+  test::TempDir dir;
+  std::string pairs;
+  for (int i = 0; i < 12; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
+  test::write_bytes(dir / "pairs.tsv", pairs);
+  test::write_bytes(dir / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                                     "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
+  const auto trained = test::run_command(fmt::format(
+      "{} --model {} --train {} --eval {} --output {} --steps 3 --batch-size 4 --lr 1e-3 --warmup 1 --lora-r 2 "
+      "--optimizer adamw8bit --min-8bit-size 0 --quiet",
+      quoted(test::bin("lacos-train")), quoted(test::fixture("tiny-bloom-a")), quoted(dir / "pairs.tsv"),
+      quoted(dir / "sts.tsv"), quoted(dir / "run")));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  const Json metrics = read_json_file(dir / "run" / "metrics.json");
+  EXPECT_EQ(metrics["steps"].size(), 3u);
+  EXPECT_EQ(metrics["optimizer"], "adamw8bit");
+  EXPECT_DOUBLE_EQ(metrics["optimizer_fraction_8bit"].get<double>(), 1.0);
+  const double trained_spearman = metrics["evals"].back()["sts"]["sts"]["spearman"];
+  const auto evaluated = test::run_command(fmt::format("{} --model {} --adapter {} {}", quoted(test::bin("lacos-eval")),
+                                                       quoted(test::fixture("tiny-bloom-a")), quoted(dir / "run" / "adapter"),
+                                                       quoted(dir / "sts.tsv")));
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
+  const Json scores = Json::parse(evaluated.output);
+  EXPECT_EQ(scores["sts"]["pairs"], 4);
+  EXPECT_NEAR(scores["sts"]["spearman"].get<double>(), trained_spearman, 1e-6);  // the saved adapter is the trained one
+
+  const auto bad = test::run_command(fmt::format("{} --model {} --train {} --output {} --optimizer sgd",
+                                                 quoted(test::bin("lacos-train")), quoted(test::fixture("tiny-bloom-a")),
+                                                 quoted(dir / "pairs.tsv"), quoted(dir / "run2")));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("unknown optimizer 'sgd'"), std::string::npos) << bad.output;
+}
+
+TEST(Cli, EvalReportsSemEvalYearsAllAndMean) {
+  test::TempDir dir;
+  fs::create_directories(dir / "STS99");
+  test::write_bytes(dir / "STS99" / "STS.input.a.txt", "A cat.\tA cat sits.\nA dog.\tRain.\nTwo men.\tTwo guys.\n");
+  test::write_bytes(dir / "STS99" / "STS.gs.a.txt", "4.5\n0.5\n\n");
+  test::write_bytes(dir / "STS99" / "STS.input.b.txt", "Sun.\tThe sun.\nCar.\tBread.\nHi.\tHello.\n");
+  test::write_bytes(dir / "STS99" / "STS.gs.b.txt", "4\n0\n5\n");
+  const auto result = test::run_command(fmt::format("{} --model {} {}", quoted(test::bin("lacos-eval")),
+                                                    quoted(test::fixture("tiny-bloom-a")), quoted(dir / "STS99")));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const Json scores = Json::parse(result.output);
+  EXPECT_EQ(scores["STS99.a"]["pairs"], 2);  // the empty gold line is unscored
+  EXPECT_EQ(scores["STS99.all"]["pairs"], 5);
+  EXPECT_NEAR(scores["STS99.mean"]["spearman"].get<double>(),
+              (scores["STS99.a"]["spearman"].get<double>() + scores["STS99.b"]["spearman"].get<double>()) / 2, 1e-9);
+}
+
 TEST(Cli, ExpNamesAMissingModelAndHowToGetIt) {
   test::TempDir dir;
   test::write_bytes(dir / "exp.yaml", fmt::format("models_root: {}\nmodels: [bloom-560m]\neval: [x.tsv]\n", dir.path().string()));

@@ -27,7 +27,8 @@ int run_eval_command(int argc, char** argv) {
   app.add_option("--device", device, "auto | cpu | cuda")->capture_default_str();
   app.add_option("--base-weights", base_weights, "float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
   app.add_option("--threads", threads, "CPU threads (default: this rank's cores)");
-  app.add_option("files", files, "STS TSV files")->required();
+  app.add_option("files", files, "STS files (any format of data/: TSV, STS-B, stsb_multi_mt CSV, STS.input.* with "
+                 "gold, SICK) or SemEval year folders (STS12 ... STS16: subsets, .all and .mean)")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,13 +43,24 @@ int run_eval_command(int argc, char** argv) {
   load.dtype = parse_compute_dtype(dtype);
   load.device = parse_device(device);
   load.base_weights = WeightFormat::parse(base_weights);
+  // Every file is read (and checked) before the model loads.
+  std::vector<std::pair<std::string, std::vector<StsSet>>> years;
   std::vector<StsSet> sets;
-  for (const std::string& file : files) sets.push_back(read_sts_tsv(file));  // all files checked before loading
+  for (const std::string& file : files) {
+    if (std::filesystem::is_directory(file)) {
+      years.emplace_back(std::filesystem::path(file).filename().string(), read_sts_year(file));
+    } else {
+      sets.push_back(read_sts_file(file));
+    }
+  }
   std::optional<std::filesystem::path> adapter_dir;
   if (!adapter.empty()) adapter_dir = adapter;
   SentenceEncoder encoder = SentenceEncoder::from_folder(model, load, options, adapter_dir);
   std::vector<StsResult> results;
   for (const StsSet& set : sets) results.push_back(evaluate_sts(encoder, set));
+  for (const auto& [year, subsets] : years) {
+    for (StsResult& result : evaluate_sts_year(encoder, subsets, year)) results.push_back(std::move(result));
+  }
   std::cout << sts_results_json(results).dump(2) << std::endl;
   return 0;
 }

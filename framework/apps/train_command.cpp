@@ -4,6 +4,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/nli_file.h"
 #include "data/text_pairs.h"
 #include "lora/apply_lora.h"
 #include "lora/peft_adapter.h"
@@ -19,6 +20,7 @@ namespace {
 
 struct TrainArguments {
   std::string model, train, output;
+  std::vector<std::string> nli;
   std::vector<std::string> eval;
   std::string dtype = "float32", device = "auto", base_weights = "float", pooling = "mean";
   std::int64_t max_length = 64;
@@ -54,7 +56,9 @@ int run_train_command(int argc, char** argv) {
   a.lora.target_modules = {"query_key_value"};
   CLI::App app{"Fine-tune LoRA adapters on a BLOOM with the multiple-negatives ranking loss.", "lacos-train"};
   app.add_option("--model", a.model, "HF model folder")->required();
-  app.add_option("--train", a.train, "pairs TSV: anchor TAB positive [TAB hard negative] (.gz allowed)")->required();
+  app.add_option("--train", a.train, "pairs TSV: anchor TAB positive [TAB hard negative] (.gz allowed)");
+  app.add_option("--nli", a.nli, "NLI files (SNLI/MNLI JSONL, XNLI TSV or .tar.gz, CAD-SNLI, KorNLI, SICK) "
+                 "turned into (premise, entailment) pairs");
   app.add_option("--output", a.output, "folder for adapter/ and metrics.json")->required();
   app.add_option("--eval", a.eval, "STS TSV files to evaluate on");
   app.add_option("--steps", a.trainer.steps, "optimizer steps")->capture_default_str();
@@ -118,9 +122,19 @@ int run_train_command(int argc, char** argv) {
   a.lora.validate("--lora-*");
 
   // Data first: a bad file fails before the model loads.
-  PairSet pairs = read_pair_tsv(a.train);
+  if (a.train.empty() && a.nli.empty()) fail("give training data with --train and/or --nli");
+  PairSet pairs;
+  if (!a.train.empty()) pairs = read_pair_tsv(a.train);
+  for (const std::string& file : a.nli) {
+    const NliSet set = read_nli_file(file);
+    const auto from_nli = nli_training_pairs(set.examples, a.trainer.use_hard_negatives);
+    std::fprintf(stderr, "lacos-train: %s: %zu labelled examples -> %zu pairs (%zu unlabeled, %zu malformed lines)\n",
+                 file.c_str(), set.examples.size(), from_nli.size(), set.unlabeled, set.malformed);
+    pairs.pairs.insert(pairs.pairs.end(), from_nli.begin(), from_nli.end());
+    pairs.malformed += set.malformed;
+  }
   std::vector<StsSet> eval_sets;
-  for (const std::string& file : a.eval) eval_sets.push_back(read_sts_tsv(file));
+  for (const std::string& file : a.eval) eval_sets.push_back(read_sts_file(file));
   const std::size_t removed = remove_evaluation_overlap(pairs.pairs, eval_sets);
   std::fprintf(stderr, "lacos-train: %zu training pairs from %s (%zu malformed lines skipped, %zu pairs removed for "
                "sharing a text with an evaluation set)\n",
@@ -149,6 +163,7 @@ int run_train_command(int argc, char** argv) {
   const Json metrics = {
       {"model", a.model},
       {"train", a.train},
+      {"nli", a.nli},
       {"seed", a.seed},
       {"optimizer", a.trainer.optimizer.name()},
       {"base_weights", load.base_weights.name()},

@@ -25,4 +25,16 @@ struct StsSet {
 // unreadable file, invalid UTF-8 or a file with no pair at all is an error naming the file.
 StsSet read_sts_tsv(const std::filesystem::path& path);
 
+// Any STS file of ../shared/data, by name and content:
+//   `sentence1 TAB sentence2 TAB score` (data/derived/sts-eval);
+//   STS-B's TSV (genre, file, year, id, score, sentence1, sentence2 [, sources]; KorSTS's header too);
+//   stsb_multi_mt's CSV (sentence1, sentence2, score; quoted fields);
+//   SemEval STS12-17 `STS.input.<x>.txt` (or `STS2016.input.<x>.txt`) with its gold file
+//   `STS.gs.<x>.txt` beside it, one score per line, empty = unscored;
+//   SICK.txt (sentence_A, sentence_B, relatedness_score).
+StsSet read_sts_file(const std::filesystem::path& path);
+
+// The subsets of one SemEval year folder (e.g. sts12-16/STS14): every input file with a gold file.
+std::vector<StsSet> read_sts_year(const std::filesystem::path& folder);
+
 }  // namespace lacos

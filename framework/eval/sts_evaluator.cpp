@@ -46,6 +46,25 @@ StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar*
   return result;
 }
 
+std::vector<StsResult> evaluate_sts_year(SentenceEncoder& encoder, const std::vector<StsSet>& subsets,
+                                         const std::string& year) {
+  std::vector<StsResult> results;
+  StsSet all;
+  all.name = year + ".all";
+  StsResult mean;
+  mean.name = year + ".mean";
+  for (const StsSet& subset : subsets) {
+    results.push_back(evaluate_sts(encoder, subset));
+    all.pairs.insert(all.pairs.end(), subset.pairs.begin(), subset.pairs.end());
+    mean.spearman += results.back().spearman / static_cast<double>(subsets.size());
+    mean.pearson += results.back().pearson / static_cast<double>(subsets.size());
+    mean.pairs += results.back().pairs;
+  }
+  results.push_back(evaluate_sts(encoder, all));
+  results.push_back(mean);
+  return results;
+}
+
 Json sts_results_json(const std::vector<StsResult>& results) {
   Json json = Json::object();
   for (const StsResult& result : results) {

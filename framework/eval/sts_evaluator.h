@@ -21,6 +21,11 @@ struct StsResult {
 
 StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar* progress = nullptr);
 
+// A SemEval year's subsets (read_sts_year): each subset, then "<year>.all" (all subsets'
+// pairs concatenated, one correlation) and "<year>.mean" (the mean of the subsets' correlations).
+std::vector<StsResult> evaluate_sts_year(SentenceEncoder& encoder, const std::vector<StsSet>& subsets,
+                                         const std::string& year);
+
 // {"<name>": {"spearman": x, "pearson": y, "pairs": n}, ...}
 Json sts_results_json(const std::vector<StsResult>& results);
 
