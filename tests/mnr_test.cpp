@@ -34,26 +34,8 @@ TEST(MnrLoss, SymmetricAveragesBothDirections) {
   EXPECT_NEAR(mnr_loss(a, p, torch::Tensor(), {20.0, true}).item<double>(), (forward + backward) / 2, 1e-5);
 }
 
-// tiny-bloom-a with dropout everywhere (hidden, attention, adapter input), so equality needs the
-// replayed dropout masks.
 SiameseEncoder dropout_encoder() {
-  BloomConfig config = BloomConfig::from_file(test::fixture("tiny-bloom-a/config.json"));
-  config.hidden_dropout = 0.1;
-  config.attention_dropout = 0.1;
-  BloomModel model(config, torch::TensorOptions());
-  load_checkpoint(*model, test::fixture("tiny-bloom-a"));
-  LoraConfig lora;
-  lora.r = 4;
-  lora.dropout = 0.1;
-  lora.target_modules = {"query_key_value", "dense_h_to_4h"};
-  torch::manual_seed(1);
-  apply_lora(*model, lora);
-  for (auto& [name, parameter] : trainable_parameters(*model)) {
-    torch::NoGradGuard no_grad;
-    parameter.normal_(0, 0.05);
-  }
-  model->train();
-  return SiameseEncoder(model, Pooling::Mean, 3, 64);
+  return SiameseEncoder(test::tiny_bloom_with_dropout(1, {"query_key_value", "dense_h_to_4h"}), Pooling::Mean, 3, 64);
 }
 
 PairBatch pairs() {

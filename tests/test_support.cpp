@@ -1,6 +1,8 @@
 #include "test_support.h"
 
 #include "core/error.h"
+#include "lora/apply_lora.h"
+#include "model/checkpoint_loader.h"
 
 #include <array>
 #include <cstdio>
@@ -49,6 +51,26 @@ fs::path shared_data(const std::string& relative) {
 }
 
 fs::path bin(const std::string& program) { return fs::path(LACOS_TEST_BIN_DIR) / program; }
+
+BloomModel tiny_bloom_with_dropout(std::uint64_t seed, const std::vector<std::string>& targets) {
+  BloomConfig config = BloomConfig::from_file(fixture("tiny-bloom-a/config.json"));
+  config.hidden_dropout = 0.1;
+  config.attention_dropout = 0.1;
+  BloomModel model(config, torch::TensorOptions());
+  load_checkpoint(*model, fixture("tiny-bloom-a"));
+  LoraConfig lora;
+  lora.r = 4;
+  lora.dropout = 0.1;
+  lora.target_modules = targets;
+  torch::manual_seed(seed);
+  apply_lora(*model, lora);
+  for (auto& [name, parameter] : trainable_parameters(*model)) {
+    torch::NoGradGuard no_grad;
+    parameter.normal_(0, 0.05);
+  }
+  model->train();
+  return model;
+}
 
 BloomConfig bloom_config(std::int64_t vocab_size, std::int64_t hidden_size, std::int64_t layers, std::int64_t heads) {
   BloomConfig config;

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "model/bloom_config.h"
+#include "model/bloom_model.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,11 @@ std::filesystem::path shared_model(const std::string& name);
 // A file under LACOS_DATA, else ../shared/data; absent: as shared_model.
 std::filesystem::path shared_data(const std::string& relative);
 std::filesystem::path bin(const std::string& program);  // build/bin/<program>
+
+// tiny-bloom-a with dropout 0.1 everywhere (hidden, attention, adapter input) and rank-4 LoRA
+// adapters on `targets` holding random non-zero values, in training mode: gradients through it
+// only agree when dropout masks are replayed exactly.
+BloomModel tiny_bloom_with_dropout(std::uint64_t seed, const std::vector<std::string>& targets);
 
 // A BLOOM shape for random test models.
 BloomConfig bloom_config(std::int64_t vocab_size, std::int64_t hidden_size, std::int64_t layers, std::int64_t heads);

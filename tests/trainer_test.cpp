@@ -93,29 +93,8 @@ TEST(TrainingData, EvaluationOverlapIsRemoved) {
   EXPECT_EQ(pairs.size(), 2u);
 }
 
-// tiny-bloom-a with dropout everywhere and LoRA on two projections.
-BloomModel dropout_model(std::uint64_t seed) {
-  BloomConfig config = BloomConfig::from_file(test::fixture("tiny-bloom-a/config.json"));
-  config.hidden_dropout = 0.1;
-  config.attention_dropout = 0.1;
-  BloomModel model(config, torch::TensorOptions());
-  load_checkpoint(*model, test::fixture("tiny-bloom-a"));
-  LoraConfig lora;
-  lora.r = 4;
-  lora.dropout = 0.1;
-  lora.target_modules = {"query_key_value", "dense_4h_to_h"};
-  torch::manual_seed(seed);
-  apply_lora(*model, lora);
-  for (auto& [name, parameter] : trainable_parameters(*model)) {
-    torch::NoGradGuard no_grad;
-    parameter.normal_(0, 0.05);
-  }
-  model->train();
-  return model;
-}
-
 TEST(ActivationCheckpointing, SameGradientsWithDropoutOn) {
-  BloomModel model = dropout_model(0);
+  BloomModel model = test::tiny_bloom_with_dropout(0, {"query_key_value", "dense_4h_to_h"});
   const torch::Tensor ids = torch::tensor({{5, 6, 7, 8, 9, 10}, {11, 12, 13, 3, 3, 3}});
   const torch::Tensor mask = torch::tensor({{1, 1, 1, 1, 1, 1}, {1, 1, 1, 0, 0, 0}});
   std::vector<torch::Tensor> grads[2];

@@ -98,6 +98,10 @@ int run_train_command(int argc, char** argv) {
   app.add_option("--max-length", a.max_length, "truncate to this many tokens")->capture_default_str();
   app.add_option("--threads", a.threads, "CPU threads (default: this rank's cores)");
   app.add_flag("--quiet", a.quiet, "no progress bar");
+  // A repeated option takes its last value, so scripts can append overrides to a recipe.
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_expected_max() <= 1) option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
