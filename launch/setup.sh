@@ -19,6 +19,7 @@ packages=(
   libopenmpi-dev openmpi-bin          # MPI (launching, data-parallel sync)
   libyaml-cpp-dev libhdf5-dev         # experiment files, results and embeddings
   nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev zlib1g-dev
+  python3-h5py curl ca-certificates   # tests read run.h5 with h5py; launch/download-data.sh fetches datasets
 )
 
 missing=()

@@ -1,7 +1,7 @@
 // The executables' command-line contracts, run as a user runs them.
 #include "core/json_file.h"
 #include "io/embeddings_h5.h"
-#include "io/h5_record.h"
+#include "io/h5_attributes.h"
 #include "io/torch_safetensors.h"
 #include "test_support.h"
 
@@ -130,36 +130,6 @@ TEST(Cli, EmbedErrorsAreOneLine) {
   EXPECT_NE(bad_pooling.output.find("unknown pooling 'cls'"), std::string::npos) << bad_pooling.output;
 }
 
-TEST(Cli, ExpEvaluatesEachModelIntoRunH5) {
-  test::TempDir dir;
-  test::write_bytes(dir / "sts.tsv",
-                    "A man is playing a guitar.\tSomeone plays an instrument.\t4.2\n"
-                    "A dog runs in the park.\tAn animal is outside.\t3.1\n"
-                    "Ein Kind liest ein Buch.\tA child is reading.\t4.8\n"
-                    "Dos personas cocinan.\tTwo people cook food together in a kitchen.\t2.0\n"
-                    "unscored\tline\t\n");
-  test::write_bytes(dir / "exp.yaml", fmt::format("experiment: clitest\nmodels_root: {}\ndata_root: {}\n"
-                                                  "output_dir: {}\nmodels: [tiny-bloom-a, tiny-bloom-b]\n"
-                                                  "encoder: {{max_length: 16, batch_size: 3}}\neval: [sts.tsv]\n",
-                                                  test::fixture("").string(), dir.path().string(),
-                                                  (dir / "results").string()));
-  const auto result = test::run_command(fmt::format("{} {}", quoted(test::bin("lacos-exp")), quoted(dir / "exp.yaml")));
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("| tiny-bloom-b |"), std::string::npos) << result.output;
-  std::vector<fs::path> sweeps(fs::directory_iterator(dir / "results"), fs::directory_iterator{});
-  ASSERT_EQ(sweeps.size(), 1u);
-  EXPECT_TRUE(fs::exists(sweeps[0] / "config.yaml"));
-  for (const char* model : {"tiny-bloom-a", "tiny-bloom-b"}) {
-    const auto root = read_h5_attributes(sweeps[0] / model / "run.h5", "/");
-    EXPECT_EQ(std::get<std::string>(root.at("status")), "completed");
-    const auto eval = read_h5_attributes(sweeps[0] / model / "run.h5", "/eval/sts");
-    EXPECT_EQ(std::get<std::int64_t>(eval.at("pairs")), 4);
-    const double spearman = std::get<double>(eval.at("spearman"));
-    EXPECT_GE(spearman, -100.0);
-    EXPECT_LE(spearman, 100.0);
-  }
-}
-
 TEST(Cli, TrainThenEvalWithTheAdapter) {
   test::TempDir dir;
   std::string pairs;
@@ -208,15 +178,6 @@ TEST(Cli, EvalReportsSemEvalYearsAllAndMean) {
   EXPECT_EQ(scores["STS99.all"]["pairs"], 5);
   EXPECT_NEAR(scores["STS99.mean"]["spearman"].get<double>(),
               (scores["STS99.a"]["spearman"].get<double>() + scores["STS99.b"]["spearman"].get<double>()) / 2, 1e-9);
-}
-
-TEST(Cli, ExpNamesAMissingModelAndHowToGetIt) {
-  test::TempDir dir;
-  test::write_bytes(dir / "exp.yaml", fmt::format("models_root: {}\nmodels: [bloom-560m]\neval: [x.tsv]\n", dir.path().string()));
-  const auto result = test::run_command(fmt::format("{} {}", quoted(test::bin("lacos-exp")), quoted(dir / "exp.yaml")));
-  EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.output.find("model 'bloom-560m' not found at"), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find("huggingface-cli download bigscience/bloom-560m"), std::string::npos) << result.output;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include "data/nli_file.h"
 #include "data/sts_file.h"
 #include "io/tar_archive.h"
+#include "data/derived_data.h"
+#include "data/text_pairs.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
@@ -125,6 +127,29 @@ TEST(StsFormats, Errors) {
   EXPECT_ERROR_CONTAINS(read_sts_file(dir / "nope.tsv"), "nope.tsv: cannot open");
   test::write_bytes(dir / "bad.jsonl", "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": \"maybe\"}\n");
   EXPECT_ERROR_CONTAINS(read_nli_file(dir / "bad.jsonl"), "bad.jsonl:1: unknown NLI label 'maybe'");
+}
+
+}  // namespace
+}  // namespace lacos
+
+namespace lacos {
+namespace {
+
+// lacos-prepare-data rebuilds the shared STS evaluation files byte for byte from the raw datasets.
+TEST(DerivedData, RebuildsTheSharedEvaluationFilesExactly) {
+  LACOS_SHARED_DATA(data_root, "stsb/sts-test.csv");
+  const std::filesystem::path root = data_root.parent_path().parent_path();
+  test::TempDir dir;
+  const DerivedReport report = prepare_derived_data(root, dir / "derived", /*seed=*/0);
+  EXPECT_EQ(report.lines.size(), sts_eval_sources().size() + 1);
+  for (const DerivedSource& source : sts_eval_sources()) {
+    EXPECT_EQ(test::read_bytes(dir / "derived" / "sts-eval" / source.output),
+              test::read_bytes(root / "derived" / "sts-eval" / source.output))
+        << source.output;
+  }
+  const PairSet pairs = read_pair_tsv(dir / "derived" / "nli-entailment-pairs.tsv.gz");
+  EXPECT_GT(pairs.pairs.size(), 55000u);
+  EXPECT_EQ(pairs.malformed, 0u);
 }
 
 }  // namespace

@@ -93,6 +93,7 @@ TempDir::~TempDir() {
 }
 
 void write_bytes(const fs::path& path, const std::string& bytes) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
 }

@@ -89,7 +89,7 @@ TEST(TrainingData, EvaluationOverlapIsRemoved) {
   std::vector<TextPair> pairs = {{"a", "b", ""}, {"eval sentence", "c", ""}, {"d", "other eval", ""}, {"e", "f", ""}};
   StsSet set;
   set.pairs = {{"eval sentence", "other eval", 3.0}};
-  EXPECT_EQ(remove_evaluation_overlap(pairs, {set}), 2u);
+  EXPECT_EQ(remove_evaluation_overlap(pairs, StsSuite::of_files({set})), 2u);
   EXPECT_EQ(pairs.size(), 2u);
 }
 
@@ -141,7 +141,7 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
     options.batching.seed = 1;
     options.max_grad_norm = 1.0;
     options.progress = false;
-    Trainer trainer(encoder, pairs, {eval}, options);
+    Trainer trainer(encoder, pairs, StsSuite::of_files({eval}), options);
     const TrainResult result = trainer.run();
     ASSERT_EQ(result.steps.size(), 8u);
     ASSERT_EQ(result.evals.size(), 1u);

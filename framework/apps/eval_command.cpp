@@ -2,7 +2,8 @@
 
 #include "core/dtype.h"
 #include "core/threads.h"
-#include "eval/sts_evaluator.h"
+#include "embed/sentence_encoder.h"
+#include "eval/sts_suite.h"
 
 #include <CLI/CLI.hpp>
 
@@ -44,24 +45,11 @@ int run_eval_command(int argc, char** argv) {
   load.device = parse_device(device);
   load.base_weights = WeightFormat::parse(base_weights);
   // Every file is read (and checked) before the model loads.
-  std::vector<std::pair<std::string, std::vector<StsSet>>> years;
-  std::vector<StsSet> sets;
-  for (const std::string& file : files) {
-    if (std::filesystem::is_directory(file)) {
-      years.emplace_back(std::filesystem::path(file).filename().string(), read_sts_year(file));
-    } else {
-      sets.push_back(read_sts_file(file));
-    }
-  }
+  const StsSuite suite = StsSuite::read(std::vector<std::filesystem::path>(files.begin(), files.end()));
   std::optional<std::filesystem::path> adapter_dir;
   if (!adapter.empty()) adapter_dir = adapter;
   SentenceEncoder encoder = SentenceEncoder::from_folder(model, load, options, adapter_dir);
-  std::vector<StsResult> results;
-  for (const StsSet& set : sets) results.push_back(evaluate_sts(encoder, set));
-  for (const auto& [year, subsets] : years) {
-    for (StsResult& result : evaluate_sts_year(encoder, subsets, year)) results.push_back(std::move(result));
-  }
-  std::cout << sts_results_json(results).dump(2) << std::endl;
+  std::cout << sts_results_json(suite.evaluate(encoder)).dump(2) << std::endl;
   return 0;
 }
 

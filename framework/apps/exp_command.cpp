@@ -1,78 +1,46 @@
 #include "apps/exp_command.h"
 
-#include "config/experiment_config.h"
-#include "core/dtype.h"
+#include "config/config_schema.h"
 #include "core/error.h"
-#include "core/threads.h"
-#include "data/sts_file.h"
 #include "dist/build_info.h"
 #include "dist/mpi_environment.h"
-#include "eval/sts_evaluator.h"
-#include "io/h5_record.h"
+#include "experiment/sweep_runner.h"
 
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-#include <ctime>
-#include <fstream>
 #include <iostream>
 
 namespace lacos {
 
-namespace fs = std::filesystem;
-
 namespace {
 
-std::string timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%d_%H-%M-%S", &local);
-  return text;
-}
-
-// Fails before any work when a model folder is missing, saying where it looked and how to get it.
-fs::path model_folder(const ExperimentConfig& config, const std::string& model) {
-  const fs::path folder = config.models_root / model;
-  if (fs::is_directory(folder)) return folder;
-  std::string hint = "set LACOS_MODELS or models_root to the folder that holds it";
-  if (model.rfind("bloom-", 0) == 0) {
-    hint = fmt::format("download it with: huggingface-cli download bigscience/{} --local-dir {}", model, folder.string());
-  }
-  fail("{}: model '{}' not found at {} (models_root = {}); {}", config.file.string(), model, folder.string(),
-       config.models_root.string(), hint);
-}
-
-fs::path data_file(const ExperimentConfig& config, const std::string& relative) {
-  const fs::path path = config.data_root / relative;
-  if (!fs::exists(path)) {
-    fail("{}: eval file {} not found (data_root = {}; set LACOS_DATA or data_root)", config.file.string(),
-         path.string(), config.data_root.string());
-  }
-  return path;
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out.flush()) fail("{}: write failed", path.string());
-}
+constexpr const char* kPriority = R"(Configuration, lowest priority first (later layers win; maps merge key by key):
+  1. schema defaults (lacos-exp --help-config lists every key)
+  2. the experiment's `defaults:` list, in order (group: option -> conf/<group>/<option>.yaml)
+  3. the experiment file's own settings (or where `_self_` sits in the defaults list)
+  4. command-line overrides, left to right
+Overrides: key=value  +new.key=value  ++key=value  ~key  group=option (e.g. model=bloom-1b7)
+Sweeps: a `sweep:` block in the file, or with -m: key=a,b,c  key=range(start,stop[,step])
+Values: ${a.b} refers to another key, ${env:VAR,default} to the environment, ??? marks a required value.)";
 
 }  // namespace
 
 int run_exp_command(int argc, char** argv) {
   MpiEnvironment mpi(&argc, &argv);
+  SweepRequest request;
   std::string experiment_file;
-  std::string output_dir;
-  int threads_requested = 0;
-  bool print_config = false;
+  std::string cfg;
   bool version = false;
-  CLI::App app{"Run a lacos experiment file.", "lacos-exp"};
-  app.add_option("experiment", experiment_file, "experiment YAML (e.g. experiments/quickstart.yaml)");
-  app.add_option("--output-dir", output_dir, "put the sweep folder here instead of the file's output_dir");
-  app.add_option("--threads", threads_requested, "CPU threads per rank (default: this rank's cores)");
-  app.add_flag("--cfg", print_config, "print the resolved configuration and exit");
+  bool help_config = false;
+  CLI::App app{"Run a lacos experiment: LoRA + MNR fine-tuning and STS evaluation, one folder and run.h5 per run.",
+               "lacos-exp"};
+  app.footer(kPriority);
+  app.add_option("experiment", experiment_file, "experiment YAML (e.g. experiments/scaling.yaml)");
+  app.add_option("overrides", request.overrides, "overrides: key=value, +key=value, ~key, group=option");
+  app.add_flag("-m,--multirun", request.multirun, "sweep over overrides that list several values");
+  app.add_flag("--dry-run", request.dry_run, "list the runs and their resolved differences, run nothing");
+  app.add_option("--cfg", cfg, "print the resolved configuration ('job') and exit")->check(CLI::IsMember({"job"}));
+  app.add_flag("--help-config", help_config, "list every configuration key with its type and default");
   app.add_flag("--version", version, "print what this build was compiled against and exit");
   try {
     app.parse(argc, argv);
@@ -83,89 +51,15 @@ int run_exp_command(int argc, char** argv) {
     std::cout << build_info();
     return 0;
   }
-  if (experiment_file.empty()) fail("no experiment file given (try lacos-exp experiments/quickstart.yaml)");
-  if (mpi.size() > 1) fail("lacos-exp runs on one rank for now; launch it with mpirun -n 1");
-
-  ExperimentConfig config = load_experiment(experiment_file);
-  if (!output_dir.empty()) config.output_dir = output_dir;
-  if (print_config) {
-    std::cout << config.to_yaml();
+  if (help_config) {
+    std::cout << "Configuration keys (key, type, default, meaning):\n" << describe_schema() << "\n" << kPriority << "\n";
     return 0;
   }
-  const ThreadSetup threads = configure_torch_threads(threads_requested);
-  if (!threads.note.empty()) std::fprintf(stderr, "lacos-exp: %s\n", threads.note.c_str());
-
-  // Check everything the sweep needs before the first model runs.
-  std::vector<fs::path> folders;
-  for (const std::string& model : config.models) folders.push_back(model_folder(config, model));
-  std::vector<StsSet> sets;
-  for (const std::string& file : config.eval) sets.push_back(read_sts_tsv(data_file(config, file)));
-  ModelLoadOptions load;
-  load.dtype = parse_compute_dtype(config.encoder.dtype, "encoder.dtype");
-  load.device = parse_device(config.encoder.device);
-  load.base_weights = WeightFormat::parse(config.encoder.base_weights, "encoder.base_weights");
-  check_dtype_supported(load.dtype, load.device);
-  EncoderOptions encoder_options;
-  encoder_options.pooling = parse_pooling(config.encoder.pooling, "encoder.pooling");
-  encoder_options.max_length = config.encoder.max_length;
-  encoder_options.batch_size = config.encoder.batch_size;
-
-  const fs::path sweep = config.output_dir / timestamp();
-  fs::create_directories(sweep);
-  write_text(sweep / "config.yaml", config.to_yaml());
-  std::fprintf(stderr, "lacos-exp: %zu model(s) x %zu eval set(s), %d thread(s), results in %s\n",
-               config.models.size(), sets.size(), threads.threads, sweep.string().c_str());
-
-  std::string table = "| model | parameters |";
-  for (const StsSet& set : sets) table += " " + set.name + " |";
-  table += " tokens/s |\n|---|---|";
-  for (std::size_t i = 0; i < sets.size(); ++i) table += "---|";
-  table += "---|\n";
-  for (std::size_t m = 0; m < config.models.size(); ++m) {
-    const std::string& model = config.models[m];
-    const fs::path run_dir = sweep / model;
-    fs::create_directories(run_dir);
-    const auto start = std::chrono::steady_clock::now();
-    SentenceEncoder encoder = SentenceEncoder::from_folder(folders[m], load, encoder_options);
-    const BloomConfig& shape = encoder.model()->config();
-
-    H5Record record(run_dir / "run.h5");
-    record.set("/", "model", model);
-    record.set("/", "model_path", folders[m].string());
-    record.set("/", "parameters", shape.parameter_count());
-    record.set("/", "non_embedding_parameters", shape.non_embedding_parameter_count());
-    record.set("/", "dtype", dtype_name(load.dtype));
-    record.set("/", "pooling", pooling_name(encoder_options.pooling));
-    record.set("/", "base_weights", load.base_weights.name());
-    record.set("/", "max_length", encoder_options.max_length);
-    std::int64_t tokens = 0;
-    double seconds = 0;
-    table += fmt::format("| {} | {} |", model, shape.parameter_count());
-    for (const StsSet& set : sets) {
-      ProgressBar progress(fmt::format("{} {}", model, set.name), static_cast<std::int64_t>(set.pairs.size() * 2),
-                           "sent");
-      const StsResult result = evaluate_sts(encoder, set, &progress);
-      progress.finish();
-      const std::string group = "/eval/" + set.name;
-      record.set(group, "spearman", result.spearman);
-      record.set(group, "pearson", result.pearson);
-      record.set(group, "pairs", static_cast<std::int64_t>(result.pairs));
-      record.set(group, "file", set.path.string());
-      tokens += result.tokens;
-      seconds += result.seconds;
-      table += fmt::format(" {:.2f} |", result.spearman);
-    }
-    const double tokens_per_second = seconds > 0 ? tokens / seconds : 0.0;
-    record.set("/", "embedding_tokens_per_second", tokens_per_second);
-    record.set("/", "wall_seconds",
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    record.set("/", "status", std::string("completed"));
-    record.commit();
-    table += fmt::format(" {:.0f} |\n", tokens_per_second);
-  }
-  write_text(sweep / "summary.md", table);
-  std::cout << "Spearman x100 of cosine similarity (base models, no fine-tuning):\n" << table;
-  return 0;
+  if (experiment_file.empty()) fail("no experiment file given (try: lacos-exp experiments/quickstart.yaml)");
+  if (mpi.size() > 1) fail("lacos-exp runs on one rank for now; launch it with mpirun -n 1");
+  request.experiment_file = experiment_file;
+  request.print_config = cfg == "job";
+  return run_sweep(request);
 }
 
 }  // namespace lacos

@@ -1,6 +1,5 @@
-// lacos-exp: runs an experiment file (see config/experiment_config.h). Today an experiment
-// evaluates each listed base model on the STS sets and records the scores and embedding
-// throughput in one run.h5 per model.
+// lacos-exp: runs an experiment file: composes its configuration (config groups, the file,
+// command-line overrides), expands sweeps, and runs each run into its own folder with run.h5.
 #pragma once
 
 namespace lacos {

@@ -4,8 +4,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/threads.h"
-#include "data/nli_file.h"
-#include "data/text_pairs.h"
+#include "data/training_data.h"
 #include "lora/apply_lora.h"
 #include "lora/peft_adapter.h"
 #include "train/trainer.h"
@@ -127,22 +126,16 @@ int run_train_command(int argc, char** argv) {
 
   // Data first: a bad file fails before the model loads.
   if (a.train.empty() && a.nli.empty()) fail("give training data with --train and/or --nli");
-  PairSet pairs;
-  if (!a.train.empty()) pairs = read_pair_tsv(a.train);
-  for (const std::string& file : a.nli) {
-    const NliSet set = read_nli_file(file);
-    const auto from_nli = nli_training_pairs(set.examples, a.trainer.use_hard_negatives);
-    std::fprintf(stderr, "lacos-train: %s: %zu labelled examples -> %zu pairs (%zu unlabeled, %zu malformed lines)\n",
-                 file.c_str(), set.examples.size(), from_nli.size(), set.unlabeled, set.malformed);
-    pairs.pairs.insert(pairs.pairs.end(), from_nli.begin(), from_nli.end());
-    pairs.malformed += set.malformed;
-  }
-  std::vector<StsSet> eval_sets;
-  for (const std::string& file : a.eval) eval_sets.push_back(read_sts_file(file));
+  std::vector<std::filesystem::path> pair_files;
+  if (!a.train.empty()) pair_files.push_back(a.train);
+  TrainingData pairs = read_training_data(pair_files, std::vector<std::filesystem::path>(a.nli.begin(), a.nli.end()),
+                                          a.trainer.use_hard_negatives);
+  for (const std::string& note : pairs.notes) std::fprintf(stderr, "lacos-train: %s\n", note.c_str());
+  const StsSuite eval_sets = StsSuite::read(std::vector<std::filesystem::path>(a.eval.begin(), a.eval.end()));
   const std::size_t removed = remove_evaluation_overlap(pairs.pairs, eval_sets);
-  std::fprintf(stderr, "lacos-train: %zu training pairs from %s (%zu malformed lines skipped, %zu pairs removed for "
+  std::fprintf(stderr, "lacos-train: %zu training pairs (%zu malformed lines skipped, %zu pairs removed for "
                "sharing a text with an evaluation set)\n",
-               pairs.pairs.size(), a.train.c_str(), pairs.malformed, removed);
+               pairs.pairs.size(), pairs.malformed, removed);
 
   ModelLoadOptions load;
   load.dtype = parse_compute_dtype(a.dtype);

@@ -1,7 +1,7 @@
 // lacos-bench-tokenizer: load time and single-core encoding speed of a tokenizer.json on a
 // corpus. Prints numbers; asserts nothing.
 #include "apps/app_main.h"
-#include "bench/synthetic_tokenizer.h"
+#include "tokenizer/synthetic_tokenizer.h"
 #include "tokenizer/tokenizer.h"
 
 #include <CLI/CLI.hpp>

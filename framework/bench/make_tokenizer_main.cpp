@@ -1,7 +1,7 @@
 // lacos-make-tokenizer: writes a synthetic tokenizer.json of the released BLOOM tokenizer's size
 // and shape, learned from a corpus (see synthetic_tokenizer.h).
 #include "apps/app_main.h"
-#include "bench/synthetic_tokenizer.h"
+#include "tokenizer/synthetic_tokenizer.h"
 
 #include <CLI/CLI.hpp>
 

@@ -1,4 +1,4 @@
-#include "bench/synthetic_tokenizer.h"
+#include "tokenizer/synthetic_tokenizer.h"
 
 #include "core/error.h"
 #include "core/json_file.h"

@@ -41,10 +41,10 @@ double total_grad_norm(const std::vector<std::pair<std::string, torch::Tensor>>&
 
 }  // namespace
 
-std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const std::vector<StsSet>& eval_sets) {
+std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSuite& eval_sets) {
   std::unordered_set<std::string> evaluation;
-  for (const StsSet& set : eval_sets) {
-    for (const StsPair& pair : set.pairs) {
+  for (const StsSet* set : eval_sets.all_sets()) {
+    for (const StsPair& pair : set->pairs) {
       evaluation.insert(pair.sentence1);
       evaluation.insert(pair.sentence2);
     }
@@ -59,7 +59,7 @@ std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const std::v
   return before - pairs.size();
 }
 
-Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, std::vector<StsSet> eval_sets,
+Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets,
                  TrainerOptions options)
     : encoder_(encoder), train_(std::move(train)), eval_sets_(std::move(eval_sets)), options_(options) {
   if (options_.steps <= 0) fail("training steps must be positive, got {}", options_.steps);
@@ -76,7 +76,7 @@ Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, std::vec
 EvalRecord Trainer::evaluate(std::int64_t step) {
   EvalRecord record;
   record.step = step;
-  for (const StsSet& set : eval_sets_) record.results.push_back(evaluate_sts(encoder_, set));
+  record.results = eval_sets_.evaluate(encoder_);
   encoder_.model()->train();
   return record;
 }

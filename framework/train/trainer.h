@@ -7,7 +7,7 @@
 #include "data/pair_batcher.h"
 #include "data/sts_file.h"
 #include "embed/sentence_encoder.h"
-#include "eval/sts_evaluator.h"
+#include "eval/sts_suite.h"
 #include "optim/adam.h"
 #include "train/lr_schedule.h"
 #include "train/mnr_loss.h"
@@ -61,7 +61,7 @@ class Trainer {
  public:
   // `encoder`'s model must carry LoRA adapters (apply_lora); its tokenizer, pooling and
   // max_length are used for training too. `train` pairs are used as given.
-  Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, std::vector<StsSet> eval_sets, TrainerOptions options);
+  Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets, TrainerOptions options);
 
   TrainResult run(const std::function<void(const StepRecord&)>& on_step = {},
                   const std::function<void(const EvalRecord&)>& on_eval = {});
@@ -71,11 +71,11 @@ class Trainer {
 
   SentenceEncoder& encoder_;
   std::vector<TextPair> train_;
-  std::vector<StsSet> eval_sets_;
+  StsSuite eval_sets_;
   TrainerOptions options_;
 };
 
 // Drops training pairs with a text that also occurs in an evaluation set; returns how many.
-std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const std::vector<StsSet>& eval_sets);
+std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSuite& eval_sets);
 
 }  // namespace lacos

@@ -1,0 +1,197 @@
+#include "experiment/run_job.h"
+
+#include "core/cpu_memory.h"
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/process_memory.h"
+#include "data/training_data.h"
+#include "dist/build_info.h"
+#include "experiment/model_source.h"
+#include "io/run_h5.h"
+#include "lora/apply_lora.h"
+#include "lora/peft_adapter.h"
+#include "train/trainer.h"
+
+#include <chrono>
+#include <fstream>
+
+namespace lacos {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Writes each line to the run's log file and to stderr.
+class RunLog {
+ public:
+  explicit RunLog(const fs::path& path) : out_(path, std::ios::app) {
+    if (!out_) fail("{}: cannot write the run log", path.string());
+  }
+  void line(const std::string& text) {
+    out_ << text << '\n';
+    out_.flush();
+    std::fprintf(stderr, "%s\n", text.c_str());
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out.flush()) fail("{}: write failed", path.string());
+}
+
+std::string joined(const std::vector<std::string>& lines, const std::string& separator) {
+  std::string out;
+  for (const std::string& line : lines) out += (out.empty() ? "" : separator) + line;
+  return out;
+}
+
+std::vector<std::string> corpus_of(const std::vector<TextPair>& pairs, const StsSuite& suite) {
+  std::vector<std::string> texts;
+  for (const TextPair& pair : pairs) {
+    texts.push_back(pair.anchor);
+    texts.push_back(pair.positive);
+  }
+  for (const StsSet* set : suite.all_sets()) {
+    for (const StsPair& pair : set->pairs) {
+      texts.push_back(pair.sentence1);
+      texts.push_back(pair.sentence2);
+    }
+  }
+  return texts;
+}
+
+std::int64_t count_trainable(BloomModelImpl& model) {
+  std::int64_t total = 0;
+  for (const auto& [name, parameter] : trainable_parameters(model)) total += parameter.numel();
+  return total;
+}
+
+std::string scores_line(const std::vector<StsResult>& results) {
+  std::string out;
+  for (const StsResult& result : results) out += fmt::format(" {} {:.2f}", result.name, result.spearman);
+  return out;
+}
+
+}  // namespace
+
+RunOutcome run_job(const RunJob& job) {
+  const RunSettings& s = job.settings;
+  const auto start = std::chrono::steady_clock::now();
+  fs::create_directories(job.folder);
+  write_text(job.folder / "config.yaml", job.config_yaml);
+  write_text(job.folder / "overrides.txt", joined(job.overrides, "\n") + (job.overrides.empty() ? "" : "\n"));
+  RunLog log(job.folder / "run.log");
+  log.line(fmt::format("== run {} ({})", job.name, job.folder.string()));
+
+  // Data first: a bad file fails before the model loads.
+  const StsSuite eval_sets = StsSuite::read(s.eval_paths);
+  TrainingData data;
+  if (s.trainer.steps > 0) data = read_training_data(s.pair_files, s.nli_files, s.trainer.use_hard_negatives);
+  for (const std::string& note : data.notes) log.line("data: " + note);
+  const std::size_t removed = s.remove_eval_overlap ? remove_evaluation_overlap(data.pairs, eval_sets) : 0;
+  if (s.trainer.steps > 0) {
+    log.line(fmt::format("data: {} training pairs ({} removed for sharing a text with an evaluation set, {} malformed "
+                         "lines skipped)", data.pairs.size(), removed, data.malformed));
+  }
+
+  RunH5 record(job.folder / "run.h5", job.config_yaml, joined(job.overrides, "\n"), eval_sets.result_names());
+  record.set_summary("experiment", s.experiment);
+  record.set_summary("run", job.name);
+  record.set_summary("model", s.model.name);
+  record.set_summary("model_path", s.model.path.string());
+  record.set_summary("world_size", std::int64_t{1});
+  record.set_summary("device", s.load.device.str());
+  record.set_summary("versions", joined({build_info()}, ""));
+  record.set_summary("seed", static_cast<std::int64_t>(s.seed));
+  for (const auto& [key, value] : s.tags) record.set_summary("tag_" + key, value);
+  record.flush();
+  try {
+    CpuMemoryTracker& memory = CpuMemoryTracker::instance();
+    memory.reset_peak();
+    reset_resident_peak();
+    const bool random = uses_random_stand_in(s.model);
+    SentenceEncoder encoder = open_model(s, random ? corpus_of(data.pairs, eval_sets) : std::vector<std::string>{});
+    record.set_summary("random_init", std::int64_t{random ? 1 : 0});
+    record.set_summary("params_total", encoder.model()->config().parameter_count());
+    record.set_summary("params_non_embedding", encoder.model()->config().non_embedding_parameter_count());
+    record.set_summary("base_weights", s.load.base_weights.name());
+    record.set_summary("dtype", dtype_name(s.load.dtype));
+
+    RunOutcome outcome;
+    const auto on_eval = [&](const EvalRecord& evaluation) {
+      for (const StsResult& result : evaluation.results) {
+        record.append_eval(result.name, evaluation.step, result.spearman, result.pearson);
+      }
+      record.flush();
+      log.line(fmt::format("eval step {}:{}", evaluation.step, scores_line(evaluation.results)));
+      outcome.final_scores = evaluation.results;
+    };
+    std::int64_t params_trainable = 0;
+    if (s.trainer.steps > 0) {
+      torch::manual_seed(s.seed);  // LoRA init and dropout, as torch.manual_seed before get_peft_model
+      apply_lora(*encoder.model(), s.lora);
+      encoder.model()->set_activation_checkpointing(s.activation_checkpointing);
+      params_trainable = count_trainable(*encoder.model());
+      record.set_summary("params_trainable", params_trainable);
+      record.set_summary("train_pairs", static_cast<std::int64_t>(data.pairs.size()));
+      record.set_summary("removed_pairs", static_cast<std::int64_t>(removed));
+      record.set_summary("malformed_lines", static_cast<std::int64_t>(data.malformed));
+      record.flush();
+      TrainerOptions options = s.trainer;
+      const auto on_step = [&](const StepRecord& step) {
+        if (step.step % s.log_every != 0 && step.step + 1 != options.steps) return;
+        record.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
+        record.flush();
+      };
+      Trainer trainer(encoder, std::move(data.pairs), eval_sets, options);
+      const TrainResult result = trainer.run(on_step, on_eval);
+      save_adapter(*encoder.model(), s.lora, job.folder / "adapter", s.model.path.string());
+      outcome.tokens_per_second = result.tokens_per_second;
+      record.set_summary("optimizer", s.trainer.optimizer.name());
+      record.set_summary("optimizer_state_bytes", result.optimizer_state_bytes);
+      record.set_summary("optimizer_fraction_8bit", result.optimizer_fraction_8bit);
+      record.set_summary("skipped_steps", result.skipped_steps);
+      record.set_summary("steps", static_cast<std::int64_t>(result.steps.size()));
+      log.line(fmt::format("train: {} steps in {:.1f} s, {:.0f} tokens/s, final loss {:.4f}", result.steps.size(),
+                           result.train_seconds, result.tokens_per_second,
+                           result.steps.empty() ? 0.0 : result.steps.back().loss));
+    } else {
+      record.set_summary("params_trainable", std::int64_t{0});
+      encoder.model()->eval();
+      EvalRecord evaluation;
+      evaluation.results = eval_sets.evaluate(encoder);
+      on_eval(evaluation);
+      std::int64_t tokens = 0;
+      double seconds = 0;
+      for (const StsResult& result : evaluation.results) {
+        tokens += result.tokens;
+        seconds += result.seconds;
+      }
+      outcome.tokens_per_second = seconds > 0 ? tokens / seconds : 0.0;
+    }
+    outcome.peak_memory_bytes = memory.peak_bytes();
+    outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record.set_summary("tokens_per_second", outcome.tokens_per_second);
+    record.set_summary("peak_memory_bytes", outcome.peak_memory_bytes);
+    record.set_summary("peak_resident_bytes", resident_peak_bytes());
+    record.set_summary("wall_seconds", outcome.wall_seconds);
+    record.set_summary("status", std::string("completed"));
+    record.flush();
+    log.line(fmt::format("completed in {:.1f} s, peak tensor memory {:.1f} MB", outcome.wall_seconds,
+                         outcome.peak_memory_bytes / 1e6));
+    return outcome;
+  } catch (const std::exception& e) {
+    record.set_summary("status", std::string("failed"));
+    record.set_summary("error", std::string(e.what()));
+    record.set_summary("wall_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    record.flush();
+    log.line(std::string("failed: ") + e.what());
+    throw;
+  }
+}
+
+}  // namespace lacos

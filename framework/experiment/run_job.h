@@ -1,0 +1,33 @@
+// One run of an experiment, top to bottom: read the data (failing before any model loads),
+// open the model, add LoRA, train with MNR while /train and /eval grow in run.h5, save the
+// adapter, and close the summary with status `completed`; any error marks it `failed` with the
+// message and is rethrown.
+#pragma once
+
+#include "eval/sts_evaluator.h"
+#include "experiment/run_settings.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lacos {
+
+struct RunJob {
+  std::string name;                 // folder name inside the sweep
+  std::filesystem::path folder;     // <sweep>/<name>
+  std::string config_yaml;          // resolved configuration
+  std::vector<std::string> overrides;
+  RunSettings settings;
+};
+
+struct RunOutcome {
+  std::vector<StsResult> final_scores;  // last evaluation
+  double tokens_per_second = 0.0;
+  std::int64_t peak_memory_bytes = 0;
+  double wall_seconds = 0.0;
+};
+
+RunOutcome run_job(const RunJob& job);
+
+}  // namespace lacos

@@ -1,0 +1,149 @@
+#include "experiment/sweep_runner.h"
+
+#include "config/composer.h"
+#include "config/sweep_plan.h"
+#include "core/error.h"
+#include "core/threads.h"
+#include "experiment/model_source.h"
+#include "experiment/run_job.h"
+
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+namespace lacos {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> override_texts(const std::vector<ConfigOverride>& overrides) {
+  std::vector<std::string> texts;
+  for (const ConfigOverride& override_ : overrides) texts.push_back(override_.text);
+  return texts;
+}
+
+void check_inputs_exist(const RunJob& job) {
+  const std::string origin = fmt::format("run {}", job.name);
+  check_model_available(job.settings.model, origin);
+  auto check = [&](const fs::path& path, const char* key) {
+    if (!fs::exists(path)) {
+      fail("{}: {} file {} not found (data.root = {}; set LACOS_DATA or data.root, or fetch the public datasets with "
+           "launch/download-data.sh)", origin, key, path.string(), job.settings.data_root.string());
+    }
+  };
+  if (job.settings.trainer.steps > 0) {
+    for (const auto& path : job.settings.pair_files) check(path, "data.pairs");
+    for (const auto& path : job.settings.nli_files) check(path, "data.nli");
+  }
+  for (const auto& path : job.settings.eval_paths) check(path, "eval.sets");
+}
+
+std::string summary_table(const std::vector<RunJob>& jobs, const std::vector<RunOutcome>& outcomes,
+                          const std::vector<std::string>& statuses) {
+  std::vector<std::string> sets;
+  for (const RunOutcome& outcome : outcomes) {
+    for (const StsResult& result : outcome.final_scores) {
+      if (std::find(sets.begin(), sets.end(), result.name) == sets.end()) sets.push_back(result.name);
+    }
+  }
+  std::string table = "| run | status |";
+  for (const std::string& set : sets) table += " " + set + " |";
+  table += " tokens/s | peak tensor MB | seconds |\n|---|---|";
+  for (std::size_t i = 0; i < sets.size() + 3; ++i) table += "---|";
+  table += "\n";
+  for (std::size_t r = 0; r < jobs.size(); ++r) {
+    table += fmt::format("| {} | {} |", jobs[r].name, statuses[r]);
+    std::map<std::string, double> scores;
+    for (const StsResult& result : outcomes[r].final_scores) scores[result.name] = result.spearman;
+    for (const std::string& set : sets) table += scores.count(set) ? fmt::format(" {:.2f} |", scores[set]) : " |";
+    table += fmt::format(" {:.0f} | {:.1f} | {:.1f} |\n", outcomes[r].tokens_per_second,
+                         outcomes[r].peak_memory_bytes / 1e6, outcomes[r].wall_seconds);
+  }
+  return table;
+}
+
+}  // namespace
+
+int run_sweep(const SweepRequest& request) {
+  const ExperimentComposer composer(request.experiment_file);
+  const std::vector<PlannedRun> plan = plan_sweep(composer, request.overrides, request.multirun);
+  const std::time_t now = std::time(nullptr);
+
+  // Every run is composed and checked before anything runs.
+  std::vector<RunJob> jobs;
+  std::vector<ConfigNode> configs;
+  for (const PlannedRun& planned : plan) {
+    ComposedConfig composed = composer.compose(planned.overrides, now);
+    RunJob job;
+    job.name = planned.name;
+    job.settings = read_run_settings(composed.config);
+    job.folder = sweep_folder(composed.config) / planned.name;
+    job.config_yaml = to_yaml(composed.config);
+    job.overrides = override_texts(planned.overrides);
+    configs.push_back(std::move(composed.config));
+    jobs.push_back(std::move(job));
+  }
+
+  if (request.print_config) {
+    for (const RunJob& job : jobs) {
+      if (jobs.size() > 1) std::cout << "# run: " << job.name << "\n";
+      std::cout << job.config_yaml;
+    }
+    return 0;
+  }
+  if (request.dry_run) {
+    const auto differences = resolved_differences(configs);
+    std::cout << fmt::format("{} run(s) of {} into {}\n", jobs.size(), request.experiment_file.string(),
+                             sweep_folder(configs[0]).string());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      std::cout << fmt::format("  [{}] {}\n", i, jobs[i].name);
+      for (const std::string& difference : differences[i]) std::cout << "        " << difference << "\n";
+      if (uses_random_stand_in(jobs[i].settings.model)) {
+        std::cout << "        (model folder absent: a random-initialised stand-in will be used)\n";
+      } else if (!fs::is_directory(jobs[i].settings.model.path)) {
+        std::cout << "        (model folder absent: this run would stop; see model.hub_id for the download)\n";
+      }
+    }
+    return 0;
+  }
+
+  for (const RunJob& job : jobs) check_inputs_exist(job);
+  const ThreadSetup threads = configure_torch_threads(jobs[0].settings.threads);
+  if (!threads.note.empty()) std::fprintf(stderr, "lacos-exp: %s\n", threads.note.c_str());
+
+  const fs::path sweep = sweep_folder(configs[0]);
+  fs::create_directories(sweep);
+  {
+    std::ofstream out(sweep / "sweep.txt");
+    out << "experiment: " << request.experiment_file.string() << "\ncommand-line overrides:";
+    for (const std::string& text : request.overrides) out << " " << text;
+    out << "\nruns:\n";
+    for (const RunJob& job : jobs) out << "  " << job.name << "\n";
+  }
+  std::fprintf(stderr, "lacos-exp: %zu run(s), %d thread(s), results in %s\n", jobs.size(), threads.threads,
+               sweep.string().c_str());
+
+  std::vector<RunOutcome> outcomes(jobs.size());
+  std::vector<std::string> statuses(jobs.size(), "not run");
+  int failures = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    std::fprintf(stderr, "lacos-exp: run %zu/%zu: %s\n", i + 1, jobs.size(), jobs[i].name.c_str());
+    try {
+      outcomes[i] = run_job(jobs[i]);
+      statuses[i] = "completed";
+    } catch (const Error& e) {
+      statuses[i] = "failed";
+      ++failures;
+      std::fprintf(stderr, "lacos-exp: run %s failed: %s\n", jobs[i].name.c_str(), e.what());
+    }
+  }
+  const std::string table = summary_table(jobs, outcomes, statuses);
+  std::ofstream(sweep / "summary.md") << table;
+  std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
+  if (failures > 0) fail("{} of {} run(s) failed; see run.log in their folders under {}", failures, jobs.size(), sweep.string());
+  return 0;
+}
+
+}  // namespace lacos

@@ -1,0 +1,170 @@
+// lacos-exp end to end on the tiny fixture BLOOMs: one folder and one run.h5 per run, the
+// documented schema (read back here and by Python's h5py), the random stand-in, and the errors.
+#include "io/h5_attributes.h"
+#include "io/run_h5.h"
+#include "test_support.h"
+
+#include <fmt/format.h>
+
+namespace lacos {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// An experiment folder with a model group pointing at the fixtures, 12 training pairs and 4 STS pairs.
+class ExpRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir_ / "conf" / "model");
+    test::write_bytes(dir_ / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
+    test::write_bytes(dir_ / "conf" / "model" / "b.yaml", fmt::format("name: tiny-bloom-b\nroot: {}\n", test::fixture("").string()));
+    test::write_bytes(dir_ / "conf" / "model" / "stand-in.yaml",
+                      "name: no-such-model\nroot: /nonexistent\nrandom_init_if_missing: true\n"
+                      "shape: {hidden_size: 32, n_layer: 2, n_head: 4, vocab_size: 300}\n");
+    std::string pairs;
+    for (int i = 0; i < 12; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
+    test::write_bytes(dir_ / "data" / "pairs.tsv", pairs);
+    test::write_bytes(dir_ / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                                                  "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
+    test::write_bytes(dir_ / "exp.yaml",
+                      fmt::format("defaults:\n  - model: a\n  - _self_\n"
+                                  "experiment: {{output_dir: {}, progress: false}}\n"
+                                  "model: {{base_weights: int8}}\n"
+                                  "data: {{root: {}, pairs: [pairs.tsv]}}\n"
+                                  "train: {{steps: 3, batch_size: 4, max_length: 16, eval_every: 2}}\n"
+                                  "optim: {{name: adamw8bit, min_8bit_size: 0, warmup_steps: 1}}\n"
+                                  "lora: {{r: 2}}\n"
+                                  "eval: {{sets: [sts.tsv]}}\n",
+                                  (dir_ / "out").string(), (dir_ / "data").string()));
+  }
+  test::CommandResult exp(const std::string& arguments) {
+    return test::run_command(fmt::format("{} {} {}", quoted(test::bin("lacos-exp")), quoted(dir_ / "exp.yaml"), arguments));
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(ExpRunTest, SweepWritesOneFolderAndRunH5PerRun) {
+  const auto result = exp("-m model=a,b");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("| model=b | completed |"), std::string::npos) << result.output;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "summary.md"));
+  for (const char* run : {"model=a", "model=b"}) {
+    const fs::path folder = dir_ / "out" / run;
+    for (const char* file : {"config.yaml", "overrides.txt", "run.log", "run.h5", "adapter/adapter_config.json"}) {
+      EXPECT_TRUE(fs::exists(folder / file)) << folder / file;
+    }
+    const fs::path h5 = folder / "run.h5";
+    const auto summary = read_h5_attributes(h5, "/summary");
+    EXPECT_EQ(std::get<std::string>(summary.at("status")), "completed");
+    EXPECT_EQ(std::get<std::int64_t>(summary.at("schema_version")), kRunH5SchemaVersion);
+    EXPECT_EQ(std::get<std::int64_t>(summary.at("world_size")), 1);
+    EXPECT_EQ(std::get<std::string>(summary.at("device")), "cpu");
+    EXPECT_GT(std::get<std::int64_t>(summary.at("params_total")), std::get<std::int64_t>(summary.at("params_trainable")));
+    EXPECT_GT(std::get<std::int64_t>(summary.at("params_trainable")), 0);
+    EXPECT_GT(std::get<std::int64_t>(summary.at("peak_memory_bytes")), 0);
+    EXPECT_GT(std::get<double>(summary.at("tokens_per_second")), 0.0);
+    EXPECT_GT(std::get<double>(summary.at("wall_seconds")), 0.0);
+    EXPECT_NE(std::get<std::string>(summary.at("versions")).find("LibTorch"), std::string::npos);
+    EXPECT_EQ(read_h5_doubles(h5, "/train/step"), (std::vector<double>{0, 1, 2}));
+    EXPECT_EQ(read_h5_doubles(h5, "/train/loss").size(), 3u);
+    EXPECT_EQ(read_h5_doubles(h5, "/train/lr").size(), 3u);
+    EXPECT_EQ(read_h5_doubles(h5, "/eval/sts/step"), (std::vector<double>{2, 3}));
+    const auto spearman = read_h5_doubles(h5, "/eval/sts/spearman");
+    ASSERT_EQ(spearman.size(), 2u);
+    EXPECT_LE(std::abs(spearman[1]), 100.0);
+    const std::string config = read_h5_string(h5, "/config");
+    EXPECT_NE(config.find(std::string("name: tiny-bloom-") + run[6]), std::string::npos) << config;
+    EXPECT_EQ(read_h5_string(h5, "/overrides"), std::string(run));
+  }
+}
+
+// The schema as docs/experiments.md documents it, read by Python's h5py.
+TEST_F(ExpRunTest, PythonH5pyReadsTheDocumentedSchema) {
+  // Debian's python3-h5py lives beside Debian's python3, which a pyenv or venv python may shadow on PATH.
+  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (test::run_command(python + " -c 'import h5py'").exit_code != 0) {
+    if (std::getenv("LACOS_REQUIRE_SHARED") != nullptr) FAIL() << "python3-h5py is not installed (launch/setup.sh installs it)";
+    GTEST_SKIP() << "python3-h5py not installed";
+  }
+  ASSERT_EQ(exp("train.steps=2 train.eval_every=0").exit_code, 0);
+  test::write_bytes(dir_ / "read.py", R"(import sys, h5py
+f = h5py.File(sys.argv[1], 'r')
+config = f['config'][()].decode('utf-8')
+assert 'tiny-bloom-a' in config, config
+s = f['summary'].attrs
+for key in ['status', 'model', 'params_total', 'params_trainable', 'peak_memory_bytes', 'tokens_per_second',
+            'wall_seconds', 'world_size', 'device', 'versions', 'schema_version']:
+    assert key in s, key
+status = s['status'] if isinstance(s['status'], str) else s['status'].decode()
+assert status == 'completed', status
+assert list(f['train/step'][:]) == [0, 1], f['train/step'][:]
+assert f['train/loss'].dtype == 'float64' and f['train/lr'].shape == (2,) and f['train/tokens_per_second'].shape == (2,)
+assert list(f['eval/sts/step'][:]) == [2]  # steps completed
+assert -100 <= f['eval/sts/spearman'][0] <= 100 and -100 <= f['eval/sts/pearson'][0] <= 100
+print('h5py ok', int(s['params_trainable']))
+)");
+  const auto result = test::run_command(fmt::format("{} {} {}", python, quoted(dir_ / "read.py"), quoted(dir_ / "out" / "run" / "run.h5")));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("h5py ok"), std::string::npos) << result.output;
+}
+
+TEST_F(ExpRunTest, RandomStandInWithNotice) {
+  const auto result = exp("model=stand-in train.steps=2");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("NOTICE: model folder /nonexistent/no-such-model not found; using a random-initialised BLOOM"),
+            std::string::npos) << result.output;
+  const auto summary = read_h5_attributes(dir_ / "out" / "run" / "run.h5", "/summary");
+  EXPECT_EQ(std::get<std::int64_t>(summary.at("random_init")), 1);
+  EXPECT_EQ(std::get<std::string>(summary.at("status")), "completed");
+}
+
+TEST_F(ExpRunTest, DryRunAndCfgRunNothing) {
+  const auto dry = exp("-m model=a,b optim.lr=1e-3,2e-3 --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("4 run(s)"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("[3] model=b,optim.lr=2e-3"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("optim.lr=2e-3"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("model.name=tiny-bloom-b"), std::string::npos) << dry.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  const auto cfg = exp("--cfg job lora.r=5");
+  ASSERT_EQ(cfg.exit_code, 0) << cfg.output;
+  EXPECT_NE(cfg.output.find("r: 5"), std::string::npos) << cfg.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  const auto help = test::run_command(quoted(test::bin("lacos-exp")) + " --help");
+  EXPECT_NE(help.output.find("lowest priority first"), std::string::npos) << help.output;
+}
+
+TEST_F(ExpRunTest, ClearErrorsAndFailedStatus) {
+  const auto missing = exp("model.root=/nowhere model.name=bloom-560m");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("model 'bloom-560m' not found: no folder /nowhere/bloom-560m"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("huggingface-cli download bigscience/bloom-560m"), std::string::npos) << missing.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));  // checked before anything runs
+
+  const auto no_data = exp("data.pairs=[nothere.tsv]");
+  EXPECT_EQ(no_data.exit_code, 1);
+  EXPECT_NE(no_data.output.find("data.pairs file"), std::string::npos) << no_data.output;
+  EXPECT_NE(no_data.output.find("nothere.tsv not found"), std::string::npos) << no_data.output;
+
+  // A checkpoint that breaks while loading: the run is marked failed, with the message.
+  fs::create_directories(dir_ / "broken");
+  fs::copy(test::fixture("tiny-bloom-a"), dir_ / "broken" / "tiny-bloom-a", fs::copy_options::recursive);
+  for (const auto& entry : fs::directory_iterator(dir_ / "broken" / "tiny-bloom-a")) {
+    if (entry.path().extension() == ".safetensors") fs::resize_file(entry.path(), 100);
+  }
+  const auto broken = exp(fmt::format("model.root={}", (dir_ / "broken").string()));
+  EXPECT_EQ(broken.exit_code, 1);
+  const auto summary = read_h5_attributes(dir_ / "out" / "run" / "run.h5", "/summary");
+  EXPECT_EQ(std::get<std::string>(summary.at("status")), "failed");
+  EXPECT_NE(std::get<std::string>(summary.at("error")).find("safetensors"), std::string::npos);
+  EXPECT_NE(broken.output.find("1 of 1 run(s) failed"), std::string::npos) << broken.output;
+
+  const auto typo = exp("trian.steps=3");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.output.find("did you mean 'train.steps'?"), std::string::npos) << typo.output;
+}
+
+}  // namespace
+}  // namespace lacos
