@@ -3,15 +3,24 @@
 # every file's sha256 against launch/data-manifest.tsv (the same files, byte for byte, as the
 # folder CI uses), then builds DATA/derived/ with lacos-prepare-data.
 #
-#   launch/download-data.sh [DATA]
+#   launch/download-data.sh [DATA] [--no-prepare]
+#
+# LACOS_DATA_URL replaces https://raw.githubusercontent.com (a mirror with the same
+# <repo>/<commit>/<path> layout; file:// works), LACOS_DATA_MANIFEST the manifest.
 #
 # Files already present with the right checksum are not fetched again. Licences differ per
 # dataset (XNLI and SICK are non-commercial): see docs/data.md before using them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-data=${1:-${LACOS_DATA:-data}}
-manifest="$here/data-manifest.tsv"
+prepare_step=1
+args=()
+for arg in "$@"; do
+  case "$arg" in --no-prepare) prepare_step=0 ;; *) args+=("$arg") ;; esac
+done
+data=${args[0]:-${LACOS_DATA:-data}}
+manifest=${LACOS_DATA_MANIFEST:-$here/data-manifest.tsv}
+base_url=${LACOS_DATA_URL:-https://raw.githubusercontent.com}
 command -v curl >/dev/null || { echo "download-data: curl is required (apt-get install curl)" >&2; exit 1; }
 
 mkdir -p "$data"
@@ -23,7 +32,7 @@ while IFS=$'\t' read -r dest repo commit path sha; do
     kept=$((kept + 1)); continue
   fi
   mkdir -p "$(dirname "$target")"
-  url="https://raw.githubusercontent.com/$repo/$commit/$path"
+  url="$base_url/$repo/$commit/$path"
   if curl -fsSL --retry 3 -o "$target.part" "$url" && echo "$sha  $target.part" | sha256sum -c --status; then
     mv "$target.part" "$target"; fetched=$((fetched + 1)); echo "download-data: $dest"
   else
@@ -33,6 +42,7 @@ done < "$manifest"
 echo "download-data: $fetched fetched, $kept already present, $failed failed, into $data"
 [ "$failed" -eq 0 ] || { echo "download-data: rerun to retry the failed files" >&2; exit 1; }
 
+[ "$prepare_step" -eq 1 ] || exit 0
 prepare="$root/build/bin/lacos-prepare-data"
 [ -x "$prepare" ] || "$root/launch/setup.sh"
 "$prepare" --data "$data"

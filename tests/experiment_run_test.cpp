@@ -168,3 +168,36 @@ TEST_F(ExpRunTest, ClearErrorsAndFailedStatus) {
 
 }  // namespace
 }  // namespace lacos
+
+namespace lacos {
+namespace {
+
+// launch/download-data.sh against a local mirror: good files land, a file whose checksum does
+// not match the manifest is refused (and the script fails), a second run keeps what is there.
+TEST(DownloadData, ChecksumsEveryFile) {
+  test::TempDir dir;
+  const fs::path mirror = dir / "mirror" / "org" / "repo" / "0123";
+  test::write_bytes(mirror / "a" / "good.txt", "hello\n");
+  test::write_bytes(mirror / "bad.txt", "tampered\n");
+  const std::string hello_sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";  // sha256 of "hello\n"
+  test::write_bytes(dir / "manifest.tsv", "# dest\trepo\tcommit\tpath\tsha256\n"
+                                          "x/good.txt\torg/repo\t0123\ta/good.txt\t" + hello_sha + "\n"
+                                          "y/bad.txt\torg/repo\t0123\tbad.txt\t" + hello_sha + "\n");
+  const fs::path script = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch" / "download-data.sh";
+  const std::string command = fmt::format("LACOS_DATA_URL=file://{} LACOS_DATA_MANIFEST={} bash {} {} --no-prepare",
+                                          (dir / "mirror").string(), quoted(dir / "manifest.tsv"), quoted(script),
+                                          quoted(dir / "data"));
+  const auto first = test::run_command(command);
+  EXPECT_NE(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("FAILED y/bad.txt"), std::string::npos) << first.output;
+  EXPECT_EQ(test::read_bytes(dir / "data" / "x" / "good.txt"), "hello\n");
+  EXPECT_FALSE(fs::exists(dir / "data" / "y" / "bad.txt"));
+  EXPECT_FALSE(fs::exists(dir / "data" / "y" / "bad.txt.part"));
+  test::write_bytes(mirror / "bad.txt", "hello\n");  // the mirror is fixed
+  const auto second = test::run_command(command);
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("1 fetched, 1 already present, 0 failed"), std::string::npos) << second.output;
+}
+
+}  // namespace
+}  // namespace lacos
