@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace lacos {
 namespace {
 
@@ -197,6 +201,118 @@ TEST(DownloadData, ChecksumsEveryFile) {
   const auto second = test::run_command(command);
   EXPECT_EQ(second.exit_code, 0) << second.output;
   EXPECT_NE(second.output.find("1 fetched, 1 already present, 0 failed"), std::string::npos) << second.output;
+}
+
+}  // namespace
+}  // namespace lacos
+
+namespace lacos {
+namespace {
+
+// A run killed (SIGKILL) or stopped (SIGTERM) and then continued ends with the same adapter,
+// losses and scores, bit for bit, as a run that was never interrupted (CPU, dropout on, 8-bit
+// Adam, shuffled data: every piece of state has to come back).
+class ResumeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir_ / "conf" / "model");
+    test::write_bytes(dir_ / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
+    std::string pairs;
+    for (int i = 0; i < 40; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
+    test::write_bytes(dir_ / "data" / "pairs.tsv", pairs);
+    test::write_bytes(dir_ / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                                                  "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
+                                                  "A bird sings.\tMusic plays.\t2.0\n");
+    test::write_bytes(dir_ / "exp.yaml",
+                      fmt::format("defaults:\n  - model: a\n  - _self_\n"
+                                  "experiment: {{progress: false}}\n"
+                                  "model: {{base_weights: int8}}\n"
+                                  "data: {{root: {}, pairs: [pairs.tsv], shuffle: true}}\n"
+                                  "train: {{steps: 1000, batch_size: 4, max_length: 16, eval_every: 250, checkpoint_every: 10, "
+                                  "keep_checkpoints: 2, best_metric: sts}}\n"
+                                  "optim: {{name: adamw8bit, min_8bit_size: 0, warmup_steps: 5}}\n"
+                                  "lora: {{r: 2, dropout: 0.1}}\n"
+                                  "eval: {{sets: [sts.tsv]}}\n",
+                                  (dir_ / "data").string()));
+  }
+  std::string command(const std::string& out) const {
+    return fmt::format("exec {} {} experiment.output_dir={}", quoted(test::bin("lacos-exp")), quoted(dir_ / "exp.yaml"), out);
+  }
+  // Starts lacos-exp, waits for its first checkpoint, sends `signal_number`; returns the exit status.
+  int interrupt(const std::string& out, int signal_number) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const std::string line = command(out) + " >/dev/null 2>&1";
+      ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    const fs::path run = fs::path(out) / "run";
+    for (int i = 0; i < 3000 && !fs::exists(run / "checkpoint-00000020.h5"); ++i) ::usleep(10000);
+    ::kill(pid, signal_number);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return status;
+  }
+  void expect_same_as_uninterrupted(const fs::path& resumed) {
+    const fs::path reference = dir_ / "straight" / "run";
+    EXPECT_EQ(test::read_bytes(resumed / "adapter" / "adapter_model.safetensors"),
+              test::read_bytes(reference / "adapter" / "adapter_model.safetensors"));
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/train/step"), read_h5_doubles(reference / "run.h5", "/train/step"));
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/train/loss"), read_h5_doubles(reference / "run.h5", "/train/loss"));
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/eval/sts/spearman"), read_h5_doubles(reference / "run.h5", "/eval/sts/spearman"));
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/eval/sts/step"), (std::vector<double>{250, 500, 750, 1000}));
+    const auto summary = read_h5_attributes(resumed / "run.h5", "/summary");
+    EXPECT_EQ(std::get<std::string>(summary.at("status")), "completed");
+    EXPECT_GT(std::get<std::int64_t>(summary.at("resumed_from_step")), 0);
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/checkpoints/step"), (std::vector<double>{990, 1000}));  // the last 2 kept
+    EXPECT_TRUE(fs::exists(resumed / "checkpoint-best.h5"));
+  }
+  void run_straight() {
+    const auto straight = test::run_command(command((dir_ / "straight").string()));
+    ASSERT_EQ(straight.exit_code, 0) << straight.output;
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(ResumeTest, KilledRunContinuesBitIdentically) {
+  run_straight();
+  const std::string out = (dir_ / "killed").string();
+  const int status = interrupt(out, SIGKILL);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  // What the killed writer left is a complete file (written aside and renamed), still `running`.
+  const auto summary = read_h5_attributes(dir_ / "killed" / "run" / "run.h5", "/summary");
+  EXPECT_EQ(std::get<std::string>(summary.at("status")), "running");
+  const auto rerun = test::run_command(command(out));  // the same command again continues it
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  expect_same_as_uninterrupted(dir_ / "killed" / "run");
+  // A third invocation finds it completed and skips it.
+  const auto again = test::run_command(command(out));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("| run | completed earlier |"), std::string::npos) << again.output;
+}
+
+TEST_F(ResumeTest, SigtermCheckpointsMarksInterruptedAndResumes) {
+  run_straight();
+  const std::string out = (dir_ / "stopped").string();
+  const int status = interrupt(out, SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  const auto summary = read_h5_attributes(dir_ / "stopped" / "run" / "run.h5", "/summary");
+  EXPECT_EQ(std::get<std::string>(summary.at("status")), "interrupted");
+  const auto steps = read_h5_doubles(dir_ / "stopped" / "run" / "run.h5", "/checkpoints/step");
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.back(), read_h5_doubles(dir_ / "stopped" / "run" / "run.h5", "/train/step").back() + 1);  // at the stop
+  const auto resumed = test::run_command(fmt::format("{} --resume {}", quoted(test::bin("lacos-exp")), out));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_as_uninterrupted(dir_ / "stopped" / "run");
+}
+
+TEST_F(ResumeTest, ChangedConfigurationIsRefused) {
+  const std::string out = (dir_ / "first").string();
+  ASSERT_EQ(test::run_command(command(out) + " train.steps=20").exit_code, 0);
+  const auto changed = test::run_command(command(out) + " train.steps=30");
+  EXPECT_NE(changed.exit_code, 0);
+  EXPECT_NE(changed.output.find("holds a run with another configuration"), std::string::npos) << changed.output;
 }
 
 }  // namespace

@@ -40,6 +40,8 @@ int run_exp_command(int argc, char** argv) {
   app.add_flag("-m,--multirun", request.multirun, "sweep over overrides that list several values");
   app.add_flag("--dry-run", request.dry_run, "list the runs and their resolved differences, run nothing");
   app.add_option("--cfg", cfg, "print the resolved configuration ('job') and exit")->check(CLI::IsMember({"job"}));
+  std::string resume;
+  app.add_option("--resume", resume, "continue the unfinished runs of a run or sweep folder (completed ones are skipped)");
   app.add_flag("--help-config", help_config, "list every configuration key with its type and default");
   app.add_flag("--version", version, "print what this build was compiled against and exit");
   try {
@@ -55,8 +57,13 @@ int run_exp_command(int argc, char** argv) {
     std::cout << "Configuration keys (key, type, default, meaning):\n" << describe_schema() << "\n" << kPriority << "\n";
     return 0;
   }
-  if (experiment_file.empty()) fail("no experiment file given (try: lacos-exp experiments/quickstart.yaml)");
   if (mpi.size() > 1) fail("lacos-exp runs on one rank for now; launch it with mpirun -n 1");
+  if (!resume.empty()) {
+    if (!experiment_file.empty()) fail("--resume takes the run or sweep folder alone (the runs' config.yaml say the rest)");
+    request.resume = resume;
+    return run_sweep(request);
+  }
+  if (experiment_file.empty()) fail("no experiment file given (try: lacos-exp experiments/quickstart.yaml)");
   request.experiment_file = experiment_file;
   request.print_config = cfg == "job";
   return run_sweep(request);

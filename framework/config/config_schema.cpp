@@ -73,6 +73,10 @@ const std::vector<SchemaEntry> kSchema = {
     {"train.log_every", V::Int, "1", "write /train rows every N steps", {}, 1},
     {"train.mnr_scale", V::Float, "20", "MNR similarity scale", {}, 0},
     {"train.symmetric", V::Bool, "false", "symmetric MNR loss"},
+    {"train.checkpoint_every", V::Int, "100", "write a checkpoint every N steps (also at the end and when stopped)", {}, 0},
+    {"train.keep_checkpoints", V::Int, "2", "how many of the latest checkpoints to keep", {}, 1},
+    {"train.best_metric", V::String, "",
+     "eval set whose Spearman picks checkpoint-best.h5 (e.g. stsb-dev; empty: none)"},
 
     {"encoder.pooling", V::String, "mean", "pooling", {"mean", "weightedmean", "lasttoken"}},
     {"encoder.batch_size", V::Int, "64", "sentences per evaluation batch", {}, 1},

@@ -4,9 +4,11 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/process_memory.h"
+#include "core/stop_signal.h"
 #include "data/training_data.h"
 #include "dist/build_info.h"
 #include "experiment/model_source.h"
+#include "experiment/run_checkpoints.h"
 #include "io/run_h5.h"
 #include "lora/apply_lora.h"
 #include "lora/peft_adapter.h"
@@ -14,6 +16,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 
 namespace lacos {
 
@@ -76,15 +79,69 @@ std::string scores_line(const std::vector<StsResult>& results) {
   return out;
 }
 
+// What an earlier invocation left in this folder, if anything. A run.h5 that cannot be read is
+// set aside (its history is lost; the checkpoints still let the run continue).
+std::optional<RunRecord> previous_record(const RunJob& job, RunLog& log) {
+  const fs::path path = job.folder / "run.h5";
+  if (!fs::exists(path)) return std::nullopt;
+  RunRecord record;
+  try {
+    record = read_run_h5(path);
+  } catch (const Error& e) {
+    log.line(fmt::format("warning: {} is unreadable ({}); moved to run.h5.unreadable", path.string(), e.what()));
+    fs::rename(path, job.folder / "run.h5.unreadable");
+    return std::nullopt;
+  }
+  if (record.config_yaml != job.config_yaml) {
+    fail("{} holds a run with another configuration; resume it with its own settings (lacos-exp --resume {}) or "
+         "choose another experiment.output_dir", job.folder.string(), job.folder.string());
+  }
+  return record;
+}
+
+RunOutcome outcome_of(const RunRecord& record) {
+  RunOutcome outcome;
+  outcome.skipped = true;
+  const auto number = [&](const char* key) {
+    const auto it = record.summary.find(key);
+    if (it == record.summary.end()) return 0.0;
+    if (const auto* d = std::get_if<double>(&it->second)) return *d;
+    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
+    return 0.0;
+  };
+  outcome.tokens_per_second = number("tokens_per_second");
+  outcome.peak_memory_bytes = static_cast<std::int64_t>(number("peak_memory_bytes"));
+  outcome.wall_seconds = number("wall_seconds");
+  for (const auto& [name, series] : record.eval) {
+    if (series.spearman.empty()) continue;
+    StsResult result;
+    result.name = name;
+    result.spearman = series.spearman.back();
+    result.pearson = series.pearson.back();
+    outcome.final_scores.push_back(result);
+  }
+  return outcome;
+}
+
+std::string status_of(const RunRecord& record) {
+  const auto it = record.summary.find("status");
+  return it == record.summary.end() ? "" : std::get<std::string>(it->second);
+}
+
 }  // namespace
 
 RunOutcome run_job(const RunJob& job) {
   const RunSettings& s = job.settings;
   const auto start = std::chrono::steady_clock::now();
   fs::create_directories(job.folder);
+  RunLog log(job.folder / "run.log");
+  std::optional<RunRecord> previous = previous_record(job, log);
+  if (previous && status_of(*previous) == "completed") {
+    log.line(fmt::format("== run {}: already completed, skipped", job.name));
+    return outcome_of(*previous);
+  }
   write_text(job.folder / "config.yaml", job.config_yaml);
   write_text(job.folder / "overrides.txt", joined(job.overrides, "\n") + (job.overrides.empty() ? "" : "\n"));
-  RunLog log(job.folder / "run.log");
   log.line(fmt::format("== run {} ({})", job.name, job.folder.string()));
 
   // Data first: a bad file fails before the model loads.
@@ -98,7 +155,23 @@ RunOutcome run_job(const RunJob& job) {
                          "lines skipped)", data.pairs.size(), removed, data.malformed));
   }
 
-  RunH5 record(job.folder / "run.h5", job.config_yaml, joined(job.overrides, "\n"), eval_sets.result_names());
+  RunCheckpoints checkpoints(job.folder, s.keep_checkpoints, s.best_metric);
+  std::optional<TrainingCheckpoint> resume;
+  if (s.trainer.steps > 0) {
+    if (const auto latest = checkpoints.latest(previous ? &*previous : nullptr)) {
+      resume = load_training_checkpoint(*latest);
+      log.line(fmt::format("resuming from {} ({} steps done)", latest->string(), resume->steps_completed));
+    }
+  }
+  if (previous && !resume) log.line("no checkpoint of the earlier attempt: starting over");
+  RunH5 record = [&] {
+    if (!previous || !resume) return RunH5(job.folder / "run.h5", job.config_yaml, joined(job.overrides, "\n"), eval_sets.result_names());
+    previous->truncate_to(resume->steps_completed);
+    return RunH5(job.folder / "run.h5", std::move(*previous));
+  }();
+  record.set_summary("status", std::string("running"));
+  record.record().summary.erase("error");
+  if (resume) record.set_summary("resumed_from_step", resume->steps_completed);
   record.set_summary("experiment", s.experiment);
   record.set_summary("run", job.name);
   record.set_summary("model", s.model.name);
@@ -142,13 +215,29 @@ RunOutcome run_job(const RunJob& job) {
       record.set_summary("malformed_lines", static_cast<std::int64_t>(data.malformed));
       record.flush();
       TrainerOptions options = s.trainer;
+      options.stop_requested = &stop_requested();
       const auto on_step = [&](const StepRecord& step) {
         if (step.step % s.log_every != 0 && step.step + 1 != options.steps) return;
         record.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
         record.flush();
       };
+      const auto on_checkpoint = [&](const TrainingCheckpoint& checkpoint, const CheckpointReason& reason) {
+        if (reason.scheduled) checkpoints.save_scheduled(checkpoint, record.record());
+        if (reason.evaluated) checkpoints.save_if_best(checkpoint, record.record());
+        record.flush();
+      };
       Trainer trainer(encoder, std::move(data.pairs), eval_sets, options);
-      const TrainResult result = trainer.run(on_step, on_eval);
+      if (resume) trainer.resume_from(std::move(*resume));
+      const TrainResult result = trainer.run(on_step, on_eval, on_checkpoint);
+      if (result.interrupted) {
+        record.set_summary("status", std::string("interrupted"));
+        record.set_summary("wall_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        record.flush();
+        log.line(fmt::format("interrupted by signal {} after {} steps; a checkpoint was written, rerun to continue",
+                             stop_signal_number(), result.steps.empty() ? result.first_step : result.steps.back().step + 1));
+        outcome.interrupted = true;
+        return outcome;
+      }
       save_adapter(*encoder.model(), s.lora, job.folder / "adapter", s.model.path.string());
       outcome.tokens_per_second = result.tokens_per_second;
       record.set_summary("optimizer", s.trainer.optimizer.name());

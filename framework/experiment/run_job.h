@@ -1,7 +1,9 @@
 // One run of an experiment, top to bottom: read the data (failing before any model loads),
-// open the model, add LoRA, train with MNR while /train and /eval grow in run.h5, save the
-// adapter, and close the summary with status `completed`; any error marks it `failed` with the
-// message and is rethrown.
+// open the model, add LoRA, train with MNR while /train and /eval grow in run.h5 and checkpoints
+// are written, save the adapter, and close the summary with status `completed`. A folder that
+// already holds this run continues it: completed runs are skipped, unfinished ones resume from
+// their last checkpoint. A stop request (SIGINT/SIGTERM) ends with a checkpoint and status
+// `interrupted`; any error marks the run `failed` with the message and is rethrown.
 #pragma once
 
 #include "eval/sts_evaluator.h"
@@ -26,6 +28,8 @@ struct RunOutcome {
   double tokens_per_second = 0.0;
   std::int64_t peak_memory_bytes = 0;
   double wall_seconds = 0.0;
+  bool skipped = false;      // already completed in an earlier invocation
+  bool interrupted = false;  // stopped on request; a checkpoint was written
 };
 
 RunOutcome run_job(const RunJob& job);

@@ -82,6 +82,9 @@ RunSettings read_run_settings(const ConfigNode& c) {
   t.progress = s.progress;
   s.activation_checkpointing = config_bool(c, "train.activation_checkpointing");
   s.log_every = config_int(c, "train.log_every");
+  t.checkpoint_every = config_int(c, "train.checkpoint_every");
+  s.keep_checkpoints = config_int(c, "train.keep_checkpoints");
+  s.best_metric = config_string(c, "train.best_metric");
 
   s.data_root = config_string(c, "data.root");
   s.pair_files = under(s.data_root, config_string_list(c, "data.pairs"));

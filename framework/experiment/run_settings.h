@@ -38,6 +38,8 @@ struct RunSettings {
   TrainerOptions trainer;  // trainer.steps == 0: evaluate the base model only
   bool activation_checkpointing = false;
   std::int64_t log_every = 1;
+  std::int64_t keep_checkpoints = 2;
+  std::string best_metric;  // eval set name, or empty
 
   std::filesystem::path data_root;
   std::vector<std::filesystem::path> pair_files;

@@ -2,11 +2,14 @@
 
 #include "config/composer.h"
 #include "config/sweep_plan.h"
+#include "config/config_schema.h"
 #include "core/error.h"
+#include "core/stop_signal.h"
 #include "core/threads.h"
 #include "experiment/model_source.h"
 #include "experiment/run_job.h"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -64,9 +67,47 @@ std::string summary_table(const std::vector<RunJob>& jobs, const std::vector<Run
   return table;
 }
 
+// A run as an earlier invocation left it: its own resolved config.yaml and overrides.txt.
+RunJob job_from_folder(const fs::path& folder) {
+  ConfigNode config = load_config_file(folder / "config.yaml");
+  check_known_keys(config);
+  check_types(config);
+  RunJob job;
+  job.name = folder.filename().string();
+  job.folder = folder;
+  job.settings = read_run_settings(config);
+  job.config_yaml = to_yaml(config);
+  std::ifstream overrides(folder / "overrides.txt");
+  for (std::string line; std::getline(overrides, line);) if (!line.empty()) job.overrides.push_back(line);
+  return job;
+}
+
+std::vector<RunJob> jobs_to_resume(const fs::path& folder) {
+  if (!fs::is_directory(folder)) fail("--resume {}: no such folder", folder.string());
+  if (fs::exists(folder / "config.yaml")) return {job_from_folder(folder)};
+  std::vector<fs::path> runs;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.is_directory() && fs::exists(entry.path() / "config.yaml")) runs.push_back(entry.path());
+  }
+  if (runs.empty()) fail("--resume {}: neither a run folder (config.yaml) nor a sweep folder holding runs", folder.string());
+  std::sort(runs.begin(), runs.end());
+  std::vector<RunJob> jobs;
+  for (const fs::path& run : runs) jobs.push_back(job_from_folder(run));
+  return jobs;
+}
+
+int run_jobs(const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description);
+
 }  // namespace
 
 int run_sweep(const SweepRequest& request) {
+  install_stop_signal_handlers();
+  if (!request.resume.empty()) {
+    const std::vector<RunJob> jobs = jobs_to_resume(request.resume);
+    for (const RunJob& job : jobs) check_inputs_exist(job);
+    return run_jobs(jobs, jobs.size() == 1 && jobs[0].folder == request.resume ? request.resume.parent_path() : request.resume,
+                    "resumed " + request.resume.string());
+  }
   const ExperimentComposer composer(request.experiment_file);
   const std::vector<PlannedRun> plan = plan_sweep(composer, request.overrides, request.multirun);
   const std::time_t now = std::time(nullptr);
@@ -110,16 +151,20 @@ int run_sweep(const SweepRequest& request) {
   }
 
   for (const RunJob& job : jobs) check_inputs_exist(job);
+  std::string description = "experiment: " + request.experiment_file.string() + "\ncommand-line overrides:";
+  for (const std::string& text : request.overrides) description += " " + text;
+  return run_jobs(jobs, sweep_folder(configs[0]), description);
+}
+
+namespace {
+
+int run_jobs(const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description) {
   const ThreadSetup threads = configure_torch_threads(jobs[0].settings.threads);
   if (!threads.note.empty()) std::fprintf(stderr, "lacos-exp: %s\n", threads.note.c_str());
-
-  const fs::path sweep = sweep_folder(configs[0]);
   fs::create_directories(sweep);
   {
-    std::ofstream out(sweep / "sweep.txt");
-    out << "experiment: " << request.experiment_file.string() << "\ncommand-line overrides:";
-    for (const std::string& text : request.overrides) out << " " << text;
-    out << "\nruns:\n";
+    std::ofstream out(sweep / "sweep.txt", std::ios::app);
+    out << description << "\nruns:\n";
     for (const RunJob& job : jobs) out << "  " << job.name << "\n";
   }
   std::fprintf(stderr, "lacos-exp: %zu run(s), %d thread(s), results in %s\n", jobs.size(), threads.threads,
@@ -132,7 +177,8 @@ int run_sweep(const SweepRequest& request) {
     std::fprintf(stderr, "lacos-exp: run %zu/%zu: %s\n", i + 1, jobs.size(), jobs[i].name.c_str());
     try {
       outcomes[i] = run_job(jobs[i]);
-      statuses[i] = "completed";
+      statuses[i] = outcomes[i].interrupted ? "interrupted" : outcomes[i].skipped ? "completed earlier" : "completed";
+      if (outcomes[i].interrupted) break;
     } catch (const Error& e) {
       statuses[i] = "failed";
       ++failures;
@@ -142,8 +188,15 @@ int run_sweep(const SweepRequest& request) {
   const std::string table = summary_table(jobs, outcomes, statuses);
   std::ofstream(sweep / "summary.md") << table;
   std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
+  if (stop_requested().load()) {
+    std::fprintf(stderr, "lacos-exp: stopped by signal %d; rerun the same command or lacos-exp --resume %s to continue\n",
+                 stop_signal_number(), sweep.string().c_str());
+    return 128 + stop_signal_number();
+  }
   if (failures > 0) fail("{} of {} run(s) failed; see run.log in their folders under {}", failures, jobs.size(), sweep.string());
   return 0;
 }
+
+}  // namespace
 
 }  // namespace lacos

@@ -15,9 +15,12 @@ struct SweepRequest {
   bool multirun = false;
   bool dry_run = false;      // list the runs and what differs between them
   bool print_config = false; // print each run's resolved configuration
+  std::filesystem::path resume;  // a run or sweep folder to continue (instead of an experiment file)
 };
 
-// Returns the process exit status: 0 when every run completed.
+// Returns the process exit status: 0 when every run completed, 128 + the signal when stopped by
+// SIGINT/SIGTERM (the current run checkpointed and marked interrupted). Runs already completed
+// in the sweep folder are skipped; unfinished ones continue from their last checkpoint.
 int run_sweep(const SweepRequest& request);
 
 }  // namespace lacos

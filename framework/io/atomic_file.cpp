@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <cstring>
 #include <unistd.h>
 
@@ -45,6 +46,27 @@ void AtomicFile::commit() {
   if (error) {
     std::filesystem::remove(temp_path_, error);
     fail("{}: cannot rename into place: {}", path_.string(), error.message());
+  }
+}
+
+void commit_written_file(const std::filesystem::path& temp, const std::filesystem::path& path) {
+  const int fd = ::open(temp.c_str(), O_RDONLY);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  std::error_code error;
+  if (!synced) {
+    std::filesystem::remove(temp, error);
+    fail("{}: flush to disk failed: {}", temp.string(), std::strerror(errno));
+  }
+  std::filesystem::rename(temp, path, error);
+  if (error) {
+    std::filesystem::remove(temp, error);
+    fail("{}: cannot rename into place: {}", path.string(), error.message());
+  }
+  const int folder = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (folder >= 0) {
+    ::fsync(folder);
+    ::close(folder);
   }
 }
 

@@ -25,4 +25,8 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
 };
 
+// For files another library wrote under `temp` (HDF5): fsync it, rename it over `path`, and
+// fsync the folder so the rename itself survives a power cut. Removes `temp` on failure.
+void commit_written_file(const std::filesystem::path& temp, const std::filesystem::path& path);
+
 }  // namespace lacos

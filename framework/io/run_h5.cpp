@@ -1,10 +1,15 @@
 #include "io/run_h5.h"
 
 #include "core/error.h"
+#include "io/atomic_file.h"
 
 #include <hdf5.h>
 
+#include <algorithm>
+
 namespace lacos {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -29,7 +34,7 @@ class H5Id {
   herr_t (*close_)(hid_t);
 };
 
-void check(herr_t status, const std::filesystem::path& path, const std::string& what) {
+void check(herr_t status, const fs::path& path, const std::string& what) {
   if (status < 0) fail("{}: HDF5 could not {}", path.string(), what);
 }
 
@@ -40,154 +45,231 @@ H5Id string_type() {
   return type;
 }
 
-void write_string_dataset(hid_t file, const std::string& name, const std::string& text, const std::filesystem::path& path) {
+H5Id make_group(hid_t parent, const std::string& name, const fs::path& path) {
+  const H5Id properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "make a property list");
+  H5Pset_link_creation_order(properties.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);  // keeps set order
+  return H5Id(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, properties.get(), H5P_DEFAULT), H5Gclose,
+              "create group " + name + " in " + path.string());
+}
+
+void write_string(hid_t parent, const std::string& name, const std::string& text, const fs::path& path) {
   const H5Id type = string_type();
   const H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "make a scalar space");
-  const H5Id dataset(H5Dcreate2(file, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  const H5Id dataset(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                      H5Dclose, "create " + name + " in " + path.string());
   const char* data = text.c_str();
   check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data), path, "write " + name);
 }
 
-H5Id create_group_path(hid_t file, const std::string& group, const std::filesystem::path& path) {
-  const H5Id links(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "make a property list");
-  H5Pset_create_intermediate_group(links.get(), 1);
-  return H5Id(H5Gcreate2(file, group.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-              "create group " + group + " in " + path.string());
+// A 1-D dataset, chunked and extendable so readers see the same shape of file however long it is.
+template <typename T>
+void write_series(hid_t parent, const std::string& name, hid_t type, const std::vector<T>& values, const fs::path& path) {
+  const hsize_t size = values.size(), unlimited = H5S_UNLIMITED, chunk = 1024;
+  const H5Id space(H5Screate_simple(1, &size, &unlimited), H5Sclose, "make a dataspace");
+  const H5Id properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "make a property list");
+  H5Pset_chunk(properties.get(), 1, &chunk);
+  const H5Id dataset(H5Dcreate2(parent, name.c_str(), type, space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
+                     H5Dclose, "create " + name + " in " + path.string());
+  if (!values.empty()) check(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path, "write " + name);
 }
 
-}  // namespace
-
-struct RunH5::State {
-  std::filesystem::path path;
-  hid_t file = -1;
-  hid_t summary = -1;
-  std::map<std::string, hid_t> datasets;  // "/train/loss" -> growing 1-D dataset
-
-  void create_series(const std::string& name, hid_t type) {
-    const hsize_t initial = 0, unlimited = H5S_UNLIMITED, chunk = 256;
-    const H5Id space(H5Screate_simple(1, &initial, &unlimited), H5Sclose, "make a dataspace");
-    const H5Id properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "make a property list");
-    H5Pset_chunk(properties.get(), 1, &chunk);
-    const H5Id links(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "make a property list");
-    H5Pset_create_intermediate_group(links.get(), 1);
-    const hid_t dataset = H5Dcreate2(file, name.c_str(), type, space.get(), links.get(), properties.get(), H5P_DEFAULT);
-    if (dataset < 0) fail("{}: HDF5 could not create dataset {}", path.string(), name);
-    datasets[name] = dataset;
-  }
-
-  template <typename T>
-  void append(const std::string& name, hid_t type, T value) {
-    const hid_t dataset = datasets.at(name);
-    const H5Id old_space(H5Dget_space(dataset), H5Sclose, "read a dataspace");
-    hsize_t size = 0;
-    H5Sget_simple_extent_dims(old_space.get(), &size, nullptr);
-    const hsize_t new_size = size + 1, one = 1;
-    check(H5Dset_extent(dataset, &new_size), path, "extend " + name);
-    const H5Id space(H5Dget_space(dataset), H5Sclose, "read a dataspace");
-    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &size, nullptr, &one, nullptr), path, "select in " + name);
-    const H5Id memory(H5Screate_simple(1, &one, nullptr), H5Sclose, "make a dataspace");
-    check(H5Dwrite(dataset, type, memory.get(), space.get(), H5P_DEFAULT, &value), path, "append to " + name);
-  }
-};
-
-RunH5::RunH5(const std::filesystem::path& path, const std::string& config_yaml, const std::string& overrides,
-             const std::vector<std::string>& eval_sets)
-    : state_(std::make_unique<State>()) {
-  silence_hdf5_errors();
-  state_->path = path;
-  state_->file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (state_->file < 0) fail("{}: cannot create the run file (is the folder writable?)", path.string());
-  write_string_dataset(state_->file, "/config", config_yaml, path);
-  write_string_dataset(state_->file, "/overrides", overrides, path);
-  state_->summary = H5Gcreate2(state_->file, "/summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (state_->summary < 0) fail("{}: HDF5 could not create /summary", path.string());
-  create_group_path(state_->file, "/train", path);
-  state_->create_series("/train/step", H5T_NATIVE_INT64);
-  state_->create_series("/train/loss", H5T_NATIVE_DOUBLE);
-  state_->create_series("/train/lr", H5T_NATIVE_DOUBLE);
-  state_->create_series("/train/tokens_per_second", H5T_NATIVE_DOUBLE);
-  create_group_path(state_->file, "/eval", path);
-  for (const std::string& set : eval_sets) {
-    if (set.find('/') != std::string::npos) fail("{}: eval set name '{}' contains '/'", path.string(), set);
-    state_->create_series("/eval/" + set + "/step", H5T_NATIVE_INT64);
-    state_->create_series("/eval/" + set + "/spearman", H5T_NATIVE_DOUBLE);
-    state_->create_series("/eval/" + set + "/pearson", H5T_NATIVE_DOUBLE);
-  }
-  set_summary("schema_version", kRunH5SchemaVersion);
-  set_summary("status", std::string("running"));
-  flush();
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values, const fs::path& path) {
+  std::vector<const char*> pointers;
+  for (const std::string& value : values) pointers.push_back(value.c_str());
+  const H5Id type = string_type();
+  write_series(parent, name, type.get(), pointers, path);
 }
 
-RunH5::~RunH5() {
-  for (const auto& entry : state_->datasets) H5Dclose(entry.second);
-  if (state_->summary >= 0) H5Gclose(state_->summary);
-  if (state_->file >= 0) H5Fclose(state_->file);
-}
-
-const std::filesystem::path& RunH5::path() const { return state_->path; }
-
-void RunH5::set_summary(const std::string& key, const H5Scalar& value) {
-  const hid_t group = state_->summary;
-  if (H5Aexists(group, key.c_str()) > 0) check(H5Adelete(group, key.c_str()), state_->path, "replace /summary " + key);
+void write_attribute(hid_t group, const std::string& key, const H5Scalar& value, const fs::path& path) {
   const H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "make a scalar space");
   if (const auto* text = std::get_if<std::string>(&value)) {
     const H5Id type = string_type();
     const H5Id attribute(H5Acreate2(group, key.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
                          "create /summary " + key);
     const char* data = text->c_str();
-    check(H5Awrite(attribute.get(), type.get(), &data), state_->path, "write /summary " + key);
+    check(H5Awrite(attribute.get(), type.get(), &data), path, "write /summary " + key);
   } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
     const H5Id attribute(H5Acreate2(group, key.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                          H5Aclose, "create /summary " + key);
-    check(H5Awrite(attribute.get(), H5T_NATIVE_INT64, integer), state_->path, "write /summary " + key);
+    check(H5Awrite(attribute.get(), H5T_NATIVE_INT64, integer), path, "write /summary " + key);
   } else {
     const double number = std::get<double>(value);
     const H5Id attribute(H5Acreate2(group, key.c_str(), H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                          H5Aclose, "create /summary " + key);
-    check(H5Awrite(attribute.get(), H5T_NATIVE_DOUBLE, &number), state_->path, "write /summary " + key);
+    check(H5Awrite(attribute.get(), H5T_NATIVE_DOUBLE, &number), path, "write /summary " + key);
   }
 }
 
-void RunH5::append_train(std::int64_t step, double loss, double lr, double tokens_per_second) {
-  state_->append("/train/step", H5T_NATIVE_INT64, step);
-  state_->append("/train/loss", H5T_NATIVE_DOUBLE, loss);
-  state_->append("/train/lr", H5T_NATIVE_DOUBLE, lr);
-  state_->append("/train/tokens_per_second", H5T_NATIVE_DOUBLE, tokens_per_second);
-}
-
-void RunH5::append_eval(const std::string& set, std::int64_t step, double spearman, double pearson) {
-  if (state_->datasets.count("/eval/" + set + "/step") == 0) fail("{}: eval set '{}' was not declared", state_->path.string(), set);
-  state_->append("/eval/" + set + "/step", H5T_NATIVE_INT64, step);
-  state_->append("/eval/" + set + "/spearman", H5T_NATIVE_DOUBLE, spearman);
-  state_->append("/eval/" + set + "/pearson", H5T_NATIVE_DOUBLE, pearson);
-}
-
-void RunH5::flush() { check(H5Fflush(state_->file, H5F_SCOPE_GLOBAL), state_->path, "flush"); }
-
-std::vector<double> read_h5_doubles(const std::filesystem::path& path, const std::string& name) {
-  silence_hdf5_errors();
-  const H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string());
-  const H5Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name + " in " + path.string());
+template <typename T>
+std::vector<T> read_series(hid_t file, const std::string& name, hid_t type, const fs::path& path) {
+  const H5Id dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name + " in " + path.string());
   const H5Id space(H5Dget_space(dataset.get()), H5Sclose, "read a dataspace");
-  hsize_t size = 0;
   if (H5Sget_simple_extent_ndims(space.get()) != 1) fail("{}: {} is not one-dimensional", path.string(), name);
+  hsize_t size = 0;
   H5Sget_simple_extent_dims(space.get(), &size, nullptr);
-  std::vector<double> values(size);
-  if (size > 0) check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path, "read " + name);
+  std::vector<T> values(size);
+  if (size > 0) check(H5Dread(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path, "read " + name);
   return values;
 }
 
-std::string read_h5_string(const std::filesystem::path& path, const std::string& name) {
-  silence_hdf5_errors();
-  const H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string());
-  const H5Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name + " in " + path.string());
+std::string read_string(hid_t file, const std::string& name, const fs::path& path) {
+  const H5Id dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name + " in " + path.string());
   const H5Id type = string_type();
   char* data = nullptr;
   check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data), path, "read " + name);
   std::string text = data == nullptr ? "" : data;
   H5free_memory(data);
   return text;
+}
+
+std::vector<std::string> read_strings(hid_t file, const std::string& name, const fs::path& path) {
+  const H5Id type = string_type();
+  std::vector<char*> pointers = read_series<char*>(file, name, type.get(), path);
+  std::vector<std::string> values;
+  for (char* pointer : pointers) {
+    values.emplace_back(pointer == nullptr ? "" : pointer);
+    H5free_memory(pointer);
+  }
+  return values;
+}
+
+H5Id open_file(const fs::path& path) {
+  silence_hdf5_errors();
+  if (!fs::is_regular_file(path)) fail("{}: no such run file", path.string());
+  return H5Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+              "open " + path.string() + " (not an HDF5 file, or damaged)");
+}
+
+}  // namespace
+
+EvalSeries& RunRecord::eval_series(const std::string& set) {
+  for (auto& [name, series] : eval) if (name == set) return series;
+  if (set.empty() || set.find('/') != std::string::npos) fail("eval set name '{}' cannot name an HDF5 group", set);
+  eval.emplace_back(set, EvalSeries{});
+  return eval.back().second;
+}
+
+void RunRecord::truncate_to(std::int64_t steps_completed) {
+  std::size_t keep = 0;
+  while (keep < train.step.size() && train.step[keep] < steps_completed) ++keep;
+  train.step.resize(keep);
+  train.loss.resize(keep);
+  train.lr.resize(keep);
+  train.tokens_per_second.resize(keep);
+  for (auto& [name, series] : eval) {
+    std::size_t kept = 0;
+    while (kept < series.step.size() && series.step[kept] <= steps_completed) ++kept;
+    series.step.resize(kept);
+    series.spearman.resize(kept);
+    series.pearson.resize(kept);
+  }
+  checkpoints.erase(std::remove_if(checkpoints.begin(), checkpoints.end(),
+                                   [&](const auto& checkpoint) { return checkpoint.first > steps_completed; }),
+                    checkpoints.end());
+}
+
+void write_run_h5(const fs::path& path, const RunRecord& record) {
+  silence_hdf5_errors();
+  const fs::path temp = path.string() + ".tmp";
+  {
+    const H5Id file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                    "create " + temp.string() + " (is the folder writable, the disk full?)");
+    write_string(file.get(), "config", record.config_yaml, path);
+    write_string(file.get(), "overrides", record.overrides, path);
+    const H5Id summary = make_group(file.get(), "summary", path);
+    for (const auto& [key, value] : record.summary) write_attribute(summary.get(), key, value, path);
+    const H5Id train = make_group(file.get(), "train", path);
+    write_series(train.get(), "step", H5T_NATIVE_INT64, record.train.step, path);
+    write_series(train.get(), "loss", H5T_NATIVE_DOUBLE, record.train.loss, path);
+    write_series(train.get(), "lr", H5T_NATIVE_DOUBLE, record.train.lr, path);
+    write_series(train.get(), "tokens_per_second", H5T_NATIVE_DOUBLE, record.train.tokens_per_second, path);
+    const H5Id eval = make_group(file.get(), "eval", path);
+    for (const auto& [name, series] : record.eval) {
+      const H5Id set = make_group(eval.get(), name, path);
+      write_series(set.get(), "step", H5T_NATIVE_INT64, series.step, path);
+      write_series(set.get(), "spearman", H5T_NATIVE_DOUBLE, series.spearman, path);
+      write_series(set.get(), "pearson", H5T_NATIVE_DOUBLE, series.pearson, path);
+    }
+    const H5Id checkpoints = make_group(file.get(), "checkpoints", path);
+    std::vector<std::int64_t> steps;
+    std::vector<std::string> files;
+    for (const auto& [step, file_name] : record.checkpoints) {
+      steps.push_back(step);
+      files.push_back(file_name);
+    }
+    write_series(checkpoints.get(), "step", H5T_NATIVE_INT64, steps, path);
+    write_strings(checkpoints.get(), "path", files, path);
+    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), temp, "flush");
+  }
+  commit_written_file(temp, path);
+}
+
+RunRecord read_run_h5(const fs::path& path) {
+  RunRecord record;
+  {
+    const H5Id file = open_file(path);
+    record.config_yaml = read_string(file.get(), "/config", path);
+    record.overrides = read_string(file.get(), "/overrides", path);
+    record.train.step = read_series<std::int64_t>(file.get(), "/train/step", H5T_NATIVE_INT64, path);
+    record.train.loss = read_series<double>(file.get(), "/train/loss", H5T_NATIVE_DOUBLE, path);
+    record.train.lr = read_series<double>(file.get(), "/train/lr", H5T_NATIVE_DOUBLE, path);
+    record.train.tokens_per_second = read_series<double>(file.get(), "/train/tokens_per_second", H5T_NATIVE_DOUBLE, path);
+    const H5Id eval(H5Gopen2(file.get(), "/eval", H5P_DEFAULT), H5Gclose, "open /eval in " + path.string());
+    H5G_info_t info{};
+    check(H5Gget_info(eval.get(), &info), path, "list /eval");
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      char name[512];
+      if (H5Lget_name_by_idx(eval.get(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0)
+        fail("{}: cannot list /eval", path.string());
+      EvalSeries& series = record.eval_series(name);
+      const std::string group = std::string("/eval/") + name;
+      series.step = read_series<std::int64_t>(file.get(), group + "/step", H5T_NATIVE_INT64, path);
+      series.spearman = read_series<double>(file.get(), group + "/spearman", H5T_NATIVE_DOUBLE, path);
+      series.pearson = read_series<double>(file.get(), group + "/pearson", H5T_NATIVE_DOUBLE, path);
+    }
+    const auto steps = read_series<std::int64_t>(file.get(), "/checkpoints/step", H5T_NATIVE_INT64, path);
+    const auto files = read_strings(file.get(), "/checkpoints/path", path);
+    for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i) record.checkpoints.emplace_back(steps[i], files[i]);
+  }
+  record.summary = read_h5_attributes(path, "/summary");
+  return record;
+}
+
+RunH5::RunH5(const fs::path& path, const std::string& config_yaml, const std::string& overrides,
+             const std::vector<std::string>& eval_sets)
+    : path_(path) {
+  record_.config_yaml = config_yaml;
+  record_.overrides = overrides;
+  for (const std::string& set : eval_sets) record_.eval_series(set);
+  record_.summary["schema_version"] = kRunH5SchemaVersion;
+  record_.summary["status"] = std::string("running");
+  flush();
+}
+
+RunH5::RunH5(const fs::path& path, RunRecord record) : path_(path), record_(std::move(record)) {}
+
+void RunH5::append_train(std::int64_t step, double loss, double lr, double tokens_per_second) {
+  record_.train.step.push_back(step);
+  record_.train.loss.push_back(loss);
+  record_.train.lr.push_back(lr);
+  record_.train.tokens_per_second.push_back(tokens_per_second);
+}
+
+void RunH5::append_eval(const std::string& set, std::int64_t step, double spearman, double pearson) {
+  EvalSeries& series = record_.eval_series(set);
+  series.step.push_back(step);
+  series.spearman.push_back(spearman);
+  series.pearson.push_back(pearson);
+}
+
+std::vector<double> read_h5_doubles(const fs::path& path, const std::string& name) {
+  const H5Id file = open_file(path);
+  return read_series<double>(file.get(), name, H5T_NATIVE_DOUBLE, path);
+}
+
+std::string read_h5_string(const fs::path& path, const std::string& name) {
+  const H5Id file = open_file(path);
+  return read_string(file.get(), name, path);
 }
 
 }  // namespace lacos

@@ -6,8 +6,10 @@
 //                           wall_seconds, world_size, device, versions, schema_version, ...
 //   /train/{step,loss,lr,tokens_per_second}          one row per logged step
 //   /eval/<set>/{step,spearman,pearson}              one row per evaluation
-// Every dataset exists from the start (empty, growing), and the file is flushed after every
-// logged step and evaluation, so a reader sees a consistent file while the run goes on.
+//   /checkpoints/{step,path}                         one row per checkpoint kept
+// The record lives in memory and every flush writes the whole file under a temporary name,
+// fsyncs it and renames it into place. HDF5 1.10 files are not crash-consistent between
+// flushes; this way a killed writer leaves the previous complete file, which h5py can read.
 #pragma once
 
 #include "io/h5_attributes.h"
@@ -15,35 +17,63 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lacos {
 
 inline constexpr std::int64_t kRunH5SchemaVersion = 1;
 
-class RunH5 {
- public:
-  // Creates the file (replacing any), writes /config and /overrides, sets status=running.
-  RunH5(const std::filesystem::path& path, const std::string& config_yaml, const std::string& overrides,
-        const std::vector<std::string>& eval_sets);
-  ~RunH5();
-  RunH5(const RunH5&) = delete;
-  RunH5& operator=(const RunH5&) = delete;
-
-  void set_summary(const std::string& key, const H5Scalar& value);
-  void append_train(std::int64_t step, double loss, double lr, double tokens_per_second);
-  void append_eval(const std::string& set, std::int64_t step, double spearman, double pearson);
-  void flush();
-  const std::filesystem::path& path() const;
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
+struct TrainSeries {
+  std::vector<std::int64_t> step;
+  std::vector<double> loss, lr, tokens_per_second;
 };
 
-// Reading back (tests, reports): a 1-D numeric dataset as doubles, and a string dataset.
+struct EvalSeries {
+  std::vector<std::int64_t> step;
+  std::vector<double> spearman, pearson;
+};
+
+struct RunRecord {
+  std::string config_yaml;
+  std::string overrides;
+  std::map<std::string, H5Scalar> summary;
+  TrainSeries train;
+  std::vector<std::pair<std::string, EvalSeries>> eval;  // in declaration order
+  std::vector<std::pair<std::int64_t, std::string>> checkpoints;  // step, file name in the run folder
+
+  EvalSeries& eval_series(const std::string& set);
+  // Drops rows after `step` (train rows with step >= it, evaluations after it): resuming from a
+  // checkpoint taken after `step` steps repeats what followed.
+  void truncate_to(std::int64_t steps_completed);
+};
+
+void write_run_h5(const std::filesystem::path& path, const RunRecord& record);
+RunRecord read_run_h5(const std::filesystem::path& path);
+
+// The writer lacos-exp uses: a record plus the file it is flushed to.
+class RunH5 {
+ public:
+  // A new record (status=running), flushed at once.
+  RunH5(const std::filesystem::path& path, const std::string& config_yaml, const std::string& overrides,
+        const std::vector<std::string>& eval_sets);
+  // An existing record, continued (resume).
+  RunH5(const std::filesystem::path& path, RunRecord record);
+
+  void set_summary(const std::string& key, const H5Scalar& value) { record_.summary[key] = value; }
+  void append_train(std::int64_t step, double loss, double lr, double tokens_per_second);
+  void append_eval(const std::string& set, std::int64_t step, double spearman, double pearson);
+  void flush() { write_run_h5(path_, record_); }
+  RunRecord& record() { return record_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  RunRecord record_;
+};
+
+// Reading single datasets back (tests, reports): a 1-D numeric dataset as doubles, and a string.
 std::vector<double> read_h5_doubles(const std::filesystem::path& path, const std::string& dataset);
 std::string read_h5_string(const std::filesystem::path& path, const std::string& dataset);
 

@@ -8,6 +8,8 @@
 #include "train/siamese_encoder.h"
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <unordered_set>
 
 namespace lacos {
@@ -37,6 +39,26 @@ double total_grad_norm(const std::vector<std::pair<std::string, torch::Tensor>>&
   double squares = 0;
   for (const auto& parameter : with_grad) squares += parameter.grad().to(torch::kFloat64).pow(2).sum().item<double>();
   return std::sqrt(squares);
+}
+
+// Copies saved adapter weights into the live parameters; names and shapes must match.
+void restore_parameters(const std::vector<std::pair<std::string, torch::Tensor>>& parameters,
+                        const std::vector<std::pair<std::string, torch::Tensor>>& saved) {
+  std::map<std::string, torch::Tensor> by_name(saved.begin(), saved.end());
+  if (by_name.size() != parameters.size()) {
+    fail("checkpoint holds {} adapter tensors but the model has {}: it belongs to another LoRA configuration",
+         by_name.size(), parameters.size());
+  }
+  torch::NoGradGuard no_grad;
+  for (const auto& [name, parameter] : parameters) {
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) fail("checkpoint has no adapter tensor '{}': it belongs to another LoRA configuration", name);
+    if (it->second.sizes() != parameter.sizes()) {
+      fail("checkpoint tensor '{}' has shape {} but the model expects {}", name, c10::str(it->second.sizes()),
+           c10::str(parameter.sizes()));
+    }
+    parameter.copy_(it->second);
+  }
 }
 
 }  // namespace
@@ -81,8 +103,11 @@ EvalRecord Trainer::evaluate(std::int64_t step) {
   return record;
 }
 
+void Trainer::resume_from(TrainingCheckpoint checkpoint) { resume_ = std::move(checkpoint); }
+
 TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
-                         const std::function<void(const EvalRecord&)>& on_eval) {
+                         const std::function<void(const EvalRecord&)>& on_eval,
+                         const std::function<void(const TrainingCheckpoint&, const CheckpointReason&)>& on_checkpoint) {
   BloomModel model = encoder_.model();
   const std::int64_t max_length = encoder_.options().max_length;
   SiameseEncoder siamese(model, encoder_.options().pooling, encoder_.pad_id(), max_length,
@@ -93,15 +118,41 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   memory.reset_peak();
 
   TrainResult result;
-  ProgressBar progress("train", options_.steps, "step", options_.progress);
-  model->train();
   std::int64_t epoch = 0;
+  std::size_t next_batch = 0;
+  if (resume_) {
+    restore_parameters(parameters, resume_->adapter);
+    std::map<std::string, torch::Tensor> state(resume_->optimizer.begin(), resume_->optimizer.end());
+    optimizer.load_state(state);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();  // shares the global generator
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(resume_->rng_state);
+    epoch = resume_->epoch;
+    next_batch = static_cast<std::size_t>(resume_->next_batch);
+    result.first_step = resume_->steps_completed;
+  }
   std::vector<std::vector<std::size_t>> batches = epoch_batches(train_, options_.batching, epoch);
   if (batches.empty()) fail("{} training pairs make no full batch of {}", train_.size(), options_.batching.batch_size);
-  std::size_t next_batch = 0;
+  if (next_batch > batches.size()) fail("checkpoint's data position (batch {}) is past this epoch's {} batches: "
+                                        "the training data changed since it was written", next_batch, batches.size());
+  ProgressBar progress("train", options_.steps - result.first_step, "step", options_.progress);
+  model->train();
   std::int64_t total_tokens = 0;
+  const auto snapshot = [&](std::int64_t steps_completed) {
+    TrainingCheckpoint checkpoint;
+    checkpoint.steps_completed = steps_completed;
+    checkpoint.epoch = epoch;
+    checkpoint.next_batch = static_cast<std::int64_t>(next_batch);
+    checkpoint.steps_skipped = optimizer.steps_skipped();
+    for (const auto& [name, parameter] : parameters) checkpoint.adapter.emplace_back(name, parameter.detach().clone());
+    checkpoint.optimizer = optimizer.state();
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    checkpoint.rng_state = generator.get_state();
+    return checkpoint;
+  };
   const auto start = std::chrono::steady_clock::now();
-  for (std::int64_t step = 0; step < options_.steps; ++step) {
+  for (std::int64_t step = result.first_step; step < options_.steps; ++step) {
     if (next_batch == batches.size()) {
       batches = epoch_batches(train_, options_.batching, ++epoch);
       next_batch = 0;
@@ -136,11 +187,23 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     progress.set_postfix(fmt::format("loss {:.4f} lr {:.2e}", record.loss, record.learning_rate));
     progress.advance();
     const bool last = step + 1 == options_.steps;
+    CheckpointReason reason;
     if (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) {
       if (!eval_sets_.empty()) {
         result.evals.push_back(evaluate(step + 1));
         if (on_eval) on_eval(result.evals.back());
+        reason.evaluated = true;
       }
+    }
+    reason.stopping = !last && options_.stop_requested != nullptr && options_.stop_requested->load();
+    reason.scheduled = last || reason.stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
+    if (on_checkpoint && (reason.scheduled || reason.evaluated)) {
+      // The position after this step: the next batch may begin a new epoch, as the loop head does.
+      on_checkpoint(snapshot(step + 1), reason);
+    }
+    if (reason.stopping) {
+      result.interrupted = true;
+      break;
     }
   }
   progress.finish();

@@ -11,8 +11,12 @@
 #include "optim/adam.h"
 #include "train/lr_schedule.h"
 #include "train/mnr_loss.h"
+#include "train/training_checkpoint.h"
+
+#include <atomic>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace lacos {
@@ -29,6 +33,17 @@ struct TrainerOptions {
   AdamOptions optimizer;
   BatchingOptions batching;
   bool progress = true;
+  std::int64_t checkpoint_every = 0;  // 0: checkpoints only at the end and when stopped
+  // Set (e.g. by a signal handler) to stop after the current step, with a checkpoint.
+  const std::atomic<bool>* stop_requested = nullptr;
+};
+
+// Why the trainer hands out a checkpoint: on schedule (or at the end, or when stopped), and/or
+// because an evaluation just ran at this step (so a caller can keep the best one).
+struct CheckpointReason {
+  bool scheduled = false;
+  bool evaluated = false;
+  bool stopping = false;
 };
 
 struct StepRecord {
@@ -55,6 +70,8 @@ struct TrainResult {
   std::int64_t skipped_steps = 0;
   std::int64_t optimizer_state_bytes = 0;
   double optimizer_fraction_8bit = 0.0;
+  std::int64_t first_step = 0;  // > 0 when resumed from a checkpoint
+  bool interrupted = false;     // stopped early on request, after writing a checkpoint
 };
 
 class Trainer {
@@ -63,8 +80,12 @@ class Trainer {
   // max_length are used for training too. `train` pairs are used as given.
   Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets, TrainerOptions options);
 
+  // Continue from a checkpoint instead of step 0 (call before run()).
+  void resume_from(TrainingCheckpoint checkpoint);
+
   TrainResult run(const std::function<void(const StepRecord&)>& on_step = {},
-                  const std::function<void(const EvalRecord&)>& on_eval = {});
+                  const std::function<void(const EvalRecord&)>& on_eval = {},
+                  const std::function<void(const TrainingCheckpoint&, const CheckpointReason&)>& on_checkpoint = {});
 
  private:
   EvalRecord evaluate(std::int64_t step);
@@ -73,6 +94,7 @@ class Trainer {
   std::vector<TextPair> train_;
   StsSuite eval_sets_;
   TrainerOptions options_;
+  std::optional<TrainingCheckpoint> resume_;
 };
 
 // Drops training pairs with a text that also occurs in an evaluation set; returns how many.

@@ -1,0 +1,66 @@
+#include "experiment/run_checkpoints.h"
+
+#include "core/error.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace lacos {
+
+namespace fs = std::filesystem;
+
+RunCheckpoints::RunCheckpoints(fs::path folder, std::int64_t keep, std::string best_metric)
+    : folder_(std::move(folder)), keep_(keep), best_metric_(std::move(best_metric)) {}
+
+void RunCheckpoints::save_scheduled(const TrainingCheckpoint& checkpoint, RunRecord& record) {
+  const std::string name = fmt::format("checkpoint-{:08d}.h5", checkpoint.steps_completed);
+  save_training_checkpoint(folder_ / name, checkpoint);
+  auto& kept = record.checkpoints;
+  kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const auto& c) { return c.second == name; }), kept.end());
+  kept.emplace_back(checkpoint.steps_completed, name);
+  while (static_cast<std::int64_t>(kept.size()) > keep_) {
+    std::error_code ignored;
+    fs::remove(folder_ / kept.front().second, ignored);
+    kept.erase(kept.begin());
+  }
+}
+
+void RunCheckpoints::save_if_best(const TrainingCheckpoint& checkpoint, RunRecord& record) {
+  if (best_metric_.empty()) return;
+  const EvalSeries* series = nullptr;
+  for (const auto& [name, values] : record.eval) if (name == best_metric_) series = &values;
+  if (series == nullptr) {
+    std::string known;
+    for (const auto& entry : record.eval) known += (known.empty() ? "" : ", ") + entry.first;
+    fail("train.best_metric: '{}' is not an evaluation set of this run (sets: {})", best_metric_, known);
+  }
+  if (series->spearman.empty() || series->step.back() != checkpoint.steps_completed) return;
+  const double value = series->spearman.back();
+  const auto best = record.summary.find("best_spearman");
+  if (best != record.summary.end() && std::get<double>(best->second) >= value) return;
+  save_training_checkpoint(folder_ / "checkpoint-best.h5", checkpoint);
+  record.summary["best_metric"] = best_metric_;
+  record.summary["best_step"] = checkpoint.steps_completed;
+  record.summary["best_spearman"] = value;
+}
+
+std::optional<fs::path> RunCheckpoints::latest(const RunRecord* record) const {
+  if (record != nullptr) {
+    for (auto it = record->checkpoints.rbegin(); it != record->checkpoints.rend(); ++it) {
+      if (fs::is_regular_file(folder_ / it->second)) return folder_ / it->second;
+    }
+  }
+  std::optional<fs::path> newest;
+  if (!fs::is_directory(folder_)) return newest;
+  for (const auto& entry : fs::directory_iterator(folder_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("checkpoint-", 0) == 0 && name != "checkpoint-best.h5" && entry.path().extension() == ".h5" &&
+        (!newest || name > newest->filename().string())) {
+      newest = entry.path();
+    }
+  }
+  return newest;
+}
+
+}  // namespace lacos
