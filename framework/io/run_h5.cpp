@@ -217,9 +217,14 @@ RunRecord read_run_h5(const fs::path& path) {
     const H5Id eval(H5Gopen2(file.get(), "/eval", H5P_DEFAULT), H5Gclose, "open /eval in " + path.string());
     H5G_info_t info{};
     check(H5Gget_info(eval.get(), &info), path, "list /eval");
+    // Sets in the order they were declared where the file tracks it, else by name.
+    unsigned order_flags = 0;
+    const H5Id properties(H5Gget_create_plist(eval.get()), H5Pclose, "read /eval's properties");
+    H5Pget_link_creation_order(properties.get(), &order_flags);
+    const H5_index_t index = (order_flags & H5P_CRT_ORDER_INDEXED) != 0 ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
       char name[512];
-      if (H5Lget_name_by_idx(eval.get(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0)
+      if (H5Lget_name_by_idx(eval.get(), ".", index, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0)
         fail("{}: cannot list /eval", path.string());
       EvalSeries& series = record.eval_series(name);
       const std::string group = std::string("/eval/") + name;
@@ -227,9 +232,11 @@ RunRecord read_run_h5(const fs::path& path) {
       series.spearman = read_series<double>(file.get(), group + "/spearman", H5T_NATIVE_DOUBLE, path);
       series.pearson = read_series<double>(file.get(), group + "/pearson", H5T_NATIVE_DOUBLE, path);
     }
-    const auto steps = read_series<std::int64_t>(file.get(), "/checkpoints/step", H5T_NATIVE_INT64, path);
-    const auto files = read_strings(file.get(), "/checkpoints/path", path);
-    for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i) record.checkpoints.emplace_back(steps[i], files[i]);
+    if (H5Lexists(file.get(), "/checkpoints", H5P_DEFAULT) > 0) {  // absent in runs written before checkpoints
+      const auto steps = read_series<std::int64_t>(file.get(), "/checkpoints/step", H5T_NATIVE_INT64, path);
+      const auto files = read_strings(file.get(), "/checkpoints/path", path);
+      for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i) record.checkpoints.emplace_back(steps[i], files[i]);
+    }
   }
   record.summary = read_h5_attributes(path, "/summary");
   return record;

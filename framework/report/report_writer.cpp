@@ -1,0 +1,241 @@
+#include "report/report_writer.h"
+
+#include "core/error.h"
+#include "report/svg_plot.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+namespace lacos {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_text(const fs::path& path, const std::string& text, std::vector<fs::path>& written) {
+  std::ofstream out(path);
+  out << text;
+  if (!out.flush()) fail("{}: cannot write the report (is the folder writable, the disk full?)", path.string());
+  written.push_back(path);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string cell(double value, const char* format = "{:.2f}") {
+  return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : "";
+}
+
+std::vector<std::string> all_sets(const std::vector<ReportRun>& runs) {
+  std::vector<std::string> sets;
+  for (const ReportRun& run : runs) {
+    for (const auto& entry : run.record.eval) {
+      if (std::find(sets.begin(), sets.end(), entry.first) == sets.end()) sets.push_back(entry.first);
+    }
+  }
+  // STS-B dev and test first, then the rest by name.
+  const auto rank = [](const std::string& set) { return set == "stsb-dev" ? 0 : set == "stsb-test" ? 1 : 2; };
+  std::sort(sets.begin(), sets.end(), [&](const std::string& a, const std::string& b) {
+    return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+  });
+  return sets;
+}
+
+double value_of(const ReportRun& run, const std::string& set) {
+  const auto it = run.final_spearman.find(set);
+  return it == run.final_spearman.end() ? std::nan("") : it->second;
+}
+
+struct SeedGroup {
+  std::vector<const ReportRun*> runs;
+  std::string label;
+};
+
+std::pair<double, double> mean_std(const std::vector<double>& values) {
+  std::vector<double> finite;
+  for (double v : values) if (std::isfinite(v)) finite.push_back(v);
+  if (finite.empty()) return {std::nan(""), std::nan("")};
+  double mean = 0;
+  for (double v : finite) mean += v / finite.size();
+  double squares = 0;
+  for (double v : finite) squares += (v - mean) * (v - mean);
+  return {mean, finite.size() > 1 ? std::sqrt(squares / (finite.size() - 1)) : 0.0};
+}
+
+// A run name without its seed axis: "model=a,experiment.seed=1" -> "model=a".
+std::string without_seed(const std::string& name) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t comma = name.find(',', start);
+    if (comma == std::string::npos) comma = name.size();
+    const std::string part = name.substr(start, comma - start);
+    if (part.rfind("experiment.seed=", 0) != 0) out += (out.empty() ? "" : ",") + part;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<double> moving_average(const std::vector<double>& values, std::size_t window) {
+  std::vector<double> out;
+  double sum = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out.push_back(sum / static_cast<double>(std::min(i + 1, window)));
+  }
+  return out;
+}
+
+// "reference: lacos-tiny-2 seed 1" rather than "reference: model=lacos-tiny-2,experiment.seed=1".
+std::string legend_label(const ReportRun& run) {
+  std::string name = run.name;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"model=", ""}, {"experiment.seed=", "seed "}, {",", " "}}) {
+    for (std::size_t at = name.find(from); at != std::string::npos; at = name.find(from, at + to.size())) name.replace(at, from.size(), to);
+  }
+  std::string label = run.experiment.empty() ? name : run.experiment + ": " + name;
+  if (label.size() > 34) label = label.substr(0, 31) + "...";
+  return label;
+}
+
+}  // namespace
+
+std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs::path& out) {
+  fs::create_directories(out);
+  std::vector<fs::path> written;
+  const std::vector<std::string> sets = all_sets(runs);
+  const std::string headline = std::find(sets.begin(), sets.end(), "stsb-test") != sets.end() ? "stsb-test"
+                               : sets.empty()                                                 ? ""
+                                                                                              : sets.front();
+
+  // runs.csv
+  std::string csv = "run,file,model,status,seed,params_total,params_trainable";
+  for (const std::string& set : sets) csv += "," + csv_field(set);
+  csv += ",multilingual_mean,peak_memory_bytes,tokens_per_second,wall_seconds\n";
+  for (const ReportRun& run : runs) {
+    csv += fmt::format("{},{},{},{},{},{},{}", csv_field(run.name), csv_field(run.file.string()), csv_field(run.model),
+                       run.status, run.seed, run.params_total, run.params_trainable);
+    for (const std::string& set : sets) csv += "," + cell(value_of(run, set), "{:.4f}");
+    csv += fmt::format(",{},{:.0f},{:.1f},{:.1f}\n", cell(run.multilingual_mean, "{:.4f}"), run.peak_memory_bytes,
+                       run.tokens_per_second, run.wall_seconds);
+  }
+  write_text(out / "runs.csv", csv, written);
+
+  // Groups of runs differing only by seed.
+  std::vector<SeedGroup> groups;
+  std::map<std::string, std::size_t> index;
+  for (const ReportRun& run : runs) {
+    auto [it, inserted] = index.emplace(run.group, groups.size());
+    if (inserted) groups.push_back({{}, without_seed(run.name).empty() ? run.model : without_seed(run.name)});
+    groups[it->second].runs.push_back(&run);
+  }
+  std::string seeds_csv = "group,model,runs,params_total";
+  std::string seeds_md = "| runs | model | seeds |";
+  std::string seeds_rule = "|---|---|---|";
+  for (const std::string& set : sets) {
+    seeds_csv += "," + csv_field(set + " mean") + "," + csv_field(set + " std");
+    seeds_md += " " + set + " |";
+    seeds_rule += "---|";
+  }
+  seeds_csv += ",multilingual_mean mean,multilingual_mean std\n";
+  seeds_md += " multilingual mean |\n" + seeds_rule + "---|\n";
+  bool any_seed_group = false;
+  for (const SeedGroup& group : groups) {
+    if (group.runs.size() < 2) continue;
+    any_seed_group = true;
+    std::string seeds;
+    for (const ReportRun* run : group.runs) seeds += (seeds.empty() ? "" : ",") + std::to_string(run->seed);
+    seeds_csv += fmt::format("{},{},{},{}", csv_field(group.label), csv_field(group.runs[0]->model), group.runs.size(),
+                             group.runs[0]->params_total);
+    seeds_md += fmt::format("| {} | {} | {} |", group.label, group.runs[0]->model, seeds);
+    std::vector<std::string> columns = sets;
+    for (const std::string& set : sets) {
+      std::vector<double> values;
+      for (const ReportRun* run : group.runs) values.push_back(value_of(*run, set));
+      const auto [mean, deviation] = mean_std(values);
+      seeds_csv += "," + cell(mean, "{:.4f}") + "," + cell(deviation, "{:.4f}");
+      seeds_md += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |", mean, deviation) : " |";
+    }
+    std::vector<double> multilingual;
+    for (const ReportRun* run : group.runs) multilingual.push_back(run->multilingual_mean);
+    const auto [mean, deviation] = mean_std(multilingual);
+    seeds_csv += "," + cell(mean, "{:.4f}") + "," + cell(deviation, "{:.4f}") + "\n";
+    seeds_md += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |\n", mean, deviation) : " |\n";
+  }
+  write_text(out / "seeds.csv", seeds_csv, written);
+
+  // Plots. The scaling curves use one point per run, sorted by size.
+  std::vector<const ReportRun*> by_size;
+  for (const ReportRun& run : runs) by_size.push_back(&run);
+  std::stable_sort(by_size.begin(), by_size.end(), [](const ReportRun* a, const ReportRun* b) { return a->params_total < b->params_total; });
+  const auto scaling = [&](const std::string& file, const std::string& title, const std::string& y_label, auto&& value) {
+    PlotSpec spec{title, "parameters", y_label, true, {}};
+    // One line per experiment and seed: a sweep over sizes.
+    std::map<std::pair<std::string, std::int64_t>, PlotSeries> by_seed;
+    for (const ReportRun* run : by_size) {
+      PlotSeries& series = by_seed[{run->experiment, run->seed}];
+      series.label = fmt::format("{} seed {}", run->experiment, run->seed);
+      series.x.push_back(static_cast<double>(run->params_total));
+      series.y.push_back(value(*run));
+    }
+    for (auto& entry : by_seed) spec.series.push_back(entry.second);
+    write_text(out / file, render_svg(spec), written);
+  };
+  scaling("scaling_sts.svg", "Parameters vs " + headline + " Spearman", headline + " Spearman x100",
+          [&](const ReportRun& run) { return value_of(run, headline); });
+  scaling("scaling_memory.svg", "Parameters vs peak memory", "peak memory (MB)",
+          [](const ReportRun& run) { return run.peak_memory_bytes / 1e6; });
+  scaling("scaling_throughput.svg", "Parameters vs training throughput", "tokens / s",
+          [](const ReportRun& run) { return run.tokens_per_second; });
+  PlotSpec loss{"Training loss (moving average of 10 logged steps)", "step", "MNR loss", false, {}};
+  const std::string curve_set = std::find(sets.begin(), sets.end(), "stsb-dev") != sets.end() ? "stsb-dev" : headline;
+  PlotSpec curves{"Evaluation during training: " + curve_set, "step", curve_set + " Spearman x100", false, {}};
+  for (const ReportRun& run : runs) {
+    const std::string label = legend_label(run);
+    PlotSeries series{label, {}, moving_average(run.record.train.loss, 10), true};
+    for (std::int64_t step : run.record.train.step) series.x.push_back(static_cast<double>(step));
+    loss.series.push_back(series);
+    for (const auto& [set, values] : run.record.eval) {
+      if (set != curve_set) continue;
+      PlotSeries eval{label, {}, values.spearman, true};
+      for (std::int64_t step : values.step) eval.x.push_back(static_cast<double>(step));
+      curves.series.push_back(eval);
+    }
+  }
+  write_text(out / "train_loss.svg", render_svg(loss), written);
+  write_text(out / "eval_curves.svg", render_svg(curves), written);
+
+  // report.md
+  std::string md = fmt::format("# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
+                               "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present.\n\n",
+                               runs.size());
+  md += "## Runs\n\n| run | model | status | params | trainable |";
+  std::string rule = "|---|---|---|---|---|";
+  for (const std::string& set : sets) {
+    md += " " + set + " |";
+    rule += "---|";
+  }
+  md += " multilingual mean | peak memory MB | tokens/s | seconds |\n" + rule + "---|---|---|---|\n";
+  for (const ReportRun& run : runs) {
+    md += fmt::format("| {} | {} | {} | {} | {} |", run.name, run.model, run.status, run.params_total, run.params_trainable);
+    for (const std::string& set : sets) md += " " + cell(value_of(run, set)) + " |";
+    md += fmt::format(" {} | {:.1f} | {:.0f} | {:.1f} |\n", cell(run.multilingual_mean), run.peak_memory_bytes / 1e6,
+                      run.tokens_per_second, run.wall_seconds);
+  }
+  if (any_seed_group) md += "\n## Mean ± standard deviation over seeds\n\n" + seeds_md;
+  md += "\n## Scaling\n\n![parameters vs Spearman](scaling_sts.svg)\n\n![parameters vs peak memory](scaling_memory.svg)\n\n"
+        "![parameters vs tokens/s](scaling_throughput.svg)\n\n## Training\n\n![training loss](train_loss.svg)\n\n"
+        "![evaluation curves](eval_curves.svg)\n\nFiles: `runs.csv` (one row per run), `seeds.csv` (mean and std over seeds).\n";
+  write_text(out / "report.md", md, written);
+  return written;
+}
+
+}  // namespace lacos

@@ -1,0 +1,103 @@
+#include "report/run_table.h"
+
+#include "config/config_node.h"
+#include "core/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace lacos {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double number(const RunRecord& record, const char* key) {
+  const auto it = record.summary.find(key);
+  if (it == record.summary.end()) return 0.0;
+  if (const auto* d = std::get_if<double>(&it->second)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
+  return 0.0;
+}
+
+std::string text(const RunRecord& record, const char* key) {
+  const auto it = record.summary.find(key);
+  if (it == record.summary.end()) return "";
+  if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
+  return "";
+}
+
+// The resolved configuration without what differs between seeds of one setting.
+std::string group_of(const RunRecord& record, const std::string& origin) {
+  ConfigNode config = parse_config_text(record.config_yaml, origin);
+  erase_path(config, "experiment.seed");
+  erase_path(config, "experiment.output_dir");
+  return to_yaml(config);
+}
+
+void find_runs(const fs::path& input, std::vector<fs::path>& out) {
+  if (fs::is_regular_file(input)) {
+    out.push_back(input);
+    return;
+  }
+  if (!fs::is_directory(input)) fail("{}: no such run.h5 file or folder", input.string());
+  for (const auto& entry : fs::recursive_directory_iterator(input)) {
+    if (entry.is_regular_file() && entry.path().filename() == "run.h5") out.push_back(entry.path());
+  }
+}
+
+}  // namespace
+
+bool is_multilingual_set(const std::string& name) {
+  if (name.rfind("sts17-", 0) == 0) return true;
+  return name.rfind("stsb-", 0) == 0 && name.size() > 10 && name.compare(name.size() - 5, 5, "-test") == 0 &&
+         name != "stsb-test" && name != "stsb-en-test";
+}
+
+std::vector<ReportRun> collect_runs(const std::vector<fs::path>& inputs) {
+  std::vector<fs::path> files;
+  for (const fs::path& input : inputs) find_runs(input, files);
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  if (files.empty()) fail("no run.h5 found under {}", inputs.empty() ? std::string("(no input)") : inputs[0].string());
+  std::vector<ReportRun> runs;
+  std::map<std::string, int> name_count;
+  for (const fs::path& file : files) {
+    ReportRun run;
+    run.file = file;
+    run.record = read_run_h5(file);
+    run.name = file.parent_path().filename().string();
+    run.experiment = text(run.record, "experiment");
+    run.model = text(run.record, "model");
+    run.status = text(run.record, "status");
+    run.params_total = static_cast<std::int64_t>(number(run.record, "params_total"));
+    run.params_trainable = static_cast<std::int64_t>(number(run.record, "params_trainable"));
+    run.seed = static_cast<std::int64_t>(number(run.record, "seed"));
+    run.peak_memory_bytes = number(run.record, "peak_memory_bytes");
+    run.tokens_per_second = number(run.record, "tokens_per_second");
+    run.wall_seconds = number(run.record, "wall_seconds");
+    double sum = 0;
+    int count = 0;
+    for (const auto& [set, series] : run.record.eval) {
+      if (series.spearman.empty()) continue;
+      run.final_spearman[set] = series.spearman.back();
+      if (is_multilingual_set(set)) {
+        sum += series.spearman.back();
+        ++count;
+      }
+    }
+    run.multilingual_mean = count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
+    run.group = group_of(run.record, file.string() + ":/config");
+    ++name_count[run.name];
+    runs.push_back(std::move(run));
+  }
+  // Runs from different sweeps may share a folder name: name those by sweep and run.
+  for (ReportRun& run : runs) {
+    if (name_count[run.name] > 1) run.name = run.file.parent_path().parent_path().filename().string() + "/" + run.name;
+  }
+  return runs;
+}
+
+}  // namespace lacos

@@ -1,0 +1,31 @@
+// The runs a report covers, read from run.h5 files (given directly, or found under sweep
+// folders), with the figures the report tabulates and groups of runs that differ only by seed.
+#pragma once
+
+#include "io/run_h5.h"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lacos {
+
+struct ReportRun {
+  std::filesystem::path file;
+  std::string name;  // the run's folder name (its sweep axes), or its path when ambiguous
+  RunRecord record;
+  std::string experiment, model, status;
+  std::int64_t params_total = 0, params_trainable = 0, seed = 0;
+  double peak_memory_bytes = 0, tokens_per_second = 0, wall_seconds = 0;
+  std::map<std::string, double> final_spearman;  // last evaluation of each set
+  double multilingual_mean = 0;                  // NaN without multilingual sets
+  std::string group;  // runs with the same group differ only by experiment.seed
+};
+
+// The multilingual sets: stsb_multi_mt tests other than English (stsb-<lang>-test) and STS17 tracks.
+bool is_multilingual_set(const std::string& name);
+
+std::vector<ReportRun> collect_runs(const std::vector<std::filesystem::path>& inputs);
+
+}  // namespace lacos
