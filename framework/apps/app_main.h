@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 
 namespace lacos {
 
@@ -14,6 +15,8 @@ int run_main(const char* program, Command&& command) {
   try {
     return command();
   } catch (const Error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+  } catch (const std::filesystem::filesystem_error& e) {  // a folder not writable, a disk full: the user's to fix
     std::fprintf(stderr, "%s: error: %s\n", program, e.what());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: internal error: %s\n", program, e.what());

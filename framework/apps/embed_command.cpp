@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/threads.h"
 #include "data/text_lines.h"
+#include "embed/model_reference.h"
 #include "embed/sentence_encoder.h"
 #include "io/embeddings_h5.h"
 
@@ -40,7 +41,7 @@ int run_embed_command(int argc, char** argv) {
   EmbedArguments args;
   CLI::App app{"Embed sentences with a BLOOM model folder (config.json, safetensors, tokenizer.json).",
                "lacos-embed"};
-  app.add_option("--model", args.model, "HF model folder")->required();
+  app.add_option("--model", args.model, "HF model folder, or a sentence-transformers folder exported by lacos-exp")->required();
   app.add_option("--input", args.input, "UTF-8 text file, one sentence per line")->required();
   app.add_option("--output", args.output, "HDF5 file to write (dataset /embeddings)")->required();
   app.add_option("--pooling", args.pooling, "mean | weightedmean | lasttoken")->capture_default_str();
@@ -74,9 +75,13 @@ int run_embed_command(int argc, char** argv) {
 
   const std::vector<std::string> sentences = read_text_lines(args.input);
   if (sentences.empty()) fail("{}: no sentences (the file is empty)", args.input);
-  std::optional<std::filesystem::path> adapter;
+  // An exported run folder brings its adapter, pooling and max_length; flags given still win.
+  const ModelReference reference = resolve_model_reference(args.model);
+  if (reference.pooling && app.count("--pooling") == 0) options.pooling = *reference.pooling;
+  if (reference.max_length && app.count("--max-length") == 0) options.max_length = *reference.max_length;
+  std::optional<std::filesystem::path> adapter = reference.adapter;
   if (!args.adapter.empty()) adapter = args.adapter;
-  SentenceEncoder encoder = SentenceEncoder::from_folder(args.model, load, options, adapter);
+  SentenceEncoder encoder = SentenceEncoder::from_folder(reference.model, load, options, adapter);
 
   EmbeddingsH5Writer writer(args.output, static_cast<std::int64_t>(sentences.size()),
                             encoder.model()->config().hidden_size,

@@ -2,6 +2,7 @@
 
 #include "core/dtype.h"
 #include "core/threads.h"
+#include "embed/model_reference.h"
 #include "embed/sentence_encoder.h"
 #include "eval/sts_suite.h"
 
@@ -19,7 +20,7 @@ int run_eval_command(int argc, char** argv) {
   CLI::App app{"Evaluate sentence embeddings on STS files ('sentence1 TAB sentence2 TAB score').\n"
                "Prints {\"<file stem>\": {\"spearman\": x, \"pearson\": y, \"pairs\": n}, ...} (x100).",
                "lacos-eval"};
-  app.add_option("--model", model, "HF model folder")->required();
+  app.add_option("--model", model, "HF model folder, or a sentence-transformers folder exported by lacos-exp")->required();
   app.add_option("--adapter", adapter, "PEFT LoRA adapter folder");
   app.add_option("--pooling", pooling, "mean | weightedmean | lasttoken")->capture_default_str();
   app.add_option("--max-length", max_length, "truncate to this many tokens")->capture_default_str();
@@ -46,9 +47,13 @@ int run_eval_command(int argc, char** argv) {
   load.base_weights = WeightFormat::parse(base_weights);
   // Every file is read (and checked) before the model loads.
   const StsSuite suite = StsSuite::read(std::vector<std::filesystem::path>(files.begin(), files.end()));
-  std::optional<std::filesystem::path> adapter_dir;
+  // An exported run folder brings its adapter, pooling and max_length; flags given still win.
+  const ModelReference reference = resolve_model_reference(model);
+  if (reference.pooling && app.count("--pooling") == 0) options.pooling = *reference.pooling;
+  if (reference.max_length && app.count("--max-length") == 0) options.max_length = *reference.max_length;
+  std::optional<std::filesystem::path> adapter_dir = reference.adapter;
   if (!adapter.empty()) adapter_dir = adapter;
-  SentenceEncoder encoder = SentenceEncoder::from_folder(model, load, options, adapter_dir);
+  SentenceEncoder encoder = SentenceEncoder::from_folder(reference.model, load, options, adapter_dir);
   std::cout << sts_results_json(suite.evaluate(encoder)).dump(2) << std::endl;
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "core/stop_signal.h"
 #include "data/training_data.h"
 #include "dist/build_info.h"
+#include "embed/model_reference.h"
 #include "experiment/model_source.h"
 #include "experiment/run_checkpoints.h"
 #include "io/run_h5.h"
@@ -238,7 +239,11 @@ RunOutcome run_job(const RunJob& job) {
         outcome.interrupted = true;
         return outcome;
       }
-      save_adapter(*encoder.model(), s.lora, job.folder / "adapter", s.model.path.string());
+      save_adapter(*encoder.model(), s.lora, job.folder / "adapter", fs::absolute(s.model.path).string());
+      if (!uses_random_stand_in(s.model)) {  // a random stand-in has no base folder to point at
+        write_sentence_transformers_folder(job.folder / "sentence-transformers", job.folder / "adapter",
+                                           s.encoder.pooling, s.encoder.max_length, encoder.model()->config().hidden_size);
+      }
       outcome.tokens_per_second = result.tokens_per_second;
       record.set_summary("optimizer", s.trainer.optimizer.name());
       record.set_summary("optimizer_state_bytes", result.optimizer_state_bytes);

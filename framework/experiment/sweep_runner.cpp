@@ -180,6 +180,7 @@ int run_jobs(const std::vector<RunJob>& jobs, const fs::path& sweep, const std::
       statuses[i] = outcomes[i].interrupted ? "interrupted" : outcomes[i].skipped ? "completed earlier" : "completed";
       if (outcomes[i].interrupted) break;
     } catch (const Error& e) {
+      if (jobs.size() == 1) throw;  // one run: its error is the one line to show
       statuses[i] = "failed";
       ++failures;
       std::fprintf(stderr, "lacos-exp: run %s failed: %s\n", jobs[i].name.c_str(), e.what());

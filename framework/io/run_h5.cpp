@@ -199,7 +199,7 @@ void write_run_h5(const fs::path& path, const RunRecord& record) {
     }
     write_series(checkpoints.get(), "step", H5T_NATIVE_INT64, steps, path);
     write_strings(checkpoints.get(), "path", files, path);
-    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), temp, "flush");
+    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), temp, "flush (disk full?)");
   }
   commit_written_file(temp, path);
 }
