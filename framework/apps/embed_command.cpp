@@ -77,10 +77,9 @@ int run_embed_command(int argc, char** argv) {
   if (sentences.empty()) fail("{}: no sentences (the file is empty)", args.input);
   // An exported run folder brings its adapter, pooling and max_length; flags given still win.
   const ModelReference reference = resolve_model_reference(args.model);
-  if (reference.pooling && app.count("--pooling") == 0) options.pooling = *reference.pooling;
-  if (reference.max_length && app.count("--max-length") == 0) options.max_length = *reference.max_length;
-  std::optional<std::filesystem::path> adapter = reference.adapter;
+  std::optional<std::filesystem::path> adapter;
   if (!args.adapter.empty()) adapter = args.adapter;
+  apply_model_reference(reference, app.count("--pooling") > 0, app.count("--max-length") > 0, options, adapter);
   SentenceEncoder encoder = SentenceEncoder::from_folder(reference.model, load, options, adapter);
 
   EmbeddingsH5Writer writer(args.output, static_cast<std::int64_t>(sentences.size()),

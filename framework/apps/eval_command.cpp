@@ -49,10 +49,9 @@ int run_eval_command(int argc, char** argv) {
   const StsSuite suite = StsSuite::read(std::vector<std::filesystem::path>(files.begin(), files.end()));
   // An exported run folder brings its adapter, pooling and max_length; flags given still win.
   const ModelReference reference = resolve_model_reference(model);
-  if (reference.pooling && app.count("--pooling") == 0) options.pooling = *reference.pooling;
-  if (reference.max_length && app.count("--max-length") == 0) options.max_length = *reference.max_length;
-  std::optional<std::filesystem::path> adapter_dir = reference.adapter;
+  std::optional<std::filesystem::path> adapter_dir;
   if (!adapter.empty()) adapter_dir = adapter;
+  apply_model_reference(reference, app.count("--pooling") > 0, app.count("--max-length") > 0, options, adapter_dir);
   SentenceEncoder encoder = SentenceEncoder::from_folder(reference.model, load, options, adapter_dir);
   std::cout << sts_results_json(suite.evaluate(encoder)).dump(2) << std::endl;
   return 0;

@@ -52,6 +52,13 @@ ModelReference resolve_model_reference(const fs::path& folder) {
   return reference;
 }
 
+void apply_model_reference(const ModelReference& reference, bool pooling_given, bool max_length_given,
+                           EncoderOptions& options, std::optional<fs::path>& adapter) {
+  if (reference.pooling && !pooling_given) options.pooling = *reference.pooling;
+  if (reference.max_length && !max_length_given) options.max_length = *reference.max_length;
+  if (!adapter) adapter = reference.adapter;
+}
+
 void write_sentence_transformers_folder(const fs::path& out, const fs::path& adapter_dir, Pooling pooling,
                                         std::int64_t max_length, std::int64_t hidden_size) {
   fs::create_directories(out / "1_Pooling");

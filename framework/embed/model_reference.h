@@ -4,6 +4,7 @@
 // adapter, pooling and max_length along; explicit command-line flags still win.
 #pragma once
 
+#include "embed/sentence_encoder.h"
 #include "model/pooling.h"
 
 #include <cstdint>
@@ -20,6 +21,10 @@ struct ModelReference {
 };
 
 ModelReference resolve_model_reference(const std::filesystem::path& folder);
+
+// Fills `options` and `adapter` from the reference where the command line left them unset.
+void apply_model_reference(const ModelReference& reference, bool pooling_given, bool max_length_given,
+                           EncoderOptions& options, std::optional<std::filesystem::path>& adapter);
 
 // Writes the sentence-transformers-style folder for a trained adapter (a PEFT folder).
 void write_sentence_transformers_folder(const std::filesystem::path& out, const std::filesystem::path& adapter_dir,

@@ -143,7 +143,6 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     checkpoint.steps_completed = steps_completed;
     checkpoint.epoch = epoch;
     checkpoint.next_batch = static_cast<std::int64_t>(next_batch);
-    checkpoint.steps_skipped = optimizer.steps_skipped();
     for (const auto& [name, parameter] : parameters) checkpoint.adapter.emplace_back(name, parameter.detach().clone());
     checkpoint.optimizer = optimizer.state();
     at::Generator generator = at::detail::getDefaultCPUGenerator();

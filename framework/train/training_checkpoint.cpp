@@ -19,7 +19,6 @@ void save_training_checkpoint(const std::filesystem::path& path, const TrainingC
   content.attributes["steps_completed"] = checkpoint.steps_completed;
   content.attributes["epoch"] = checkpoint.epoch;
   content.attributes["next_batch"] = checkpoint.next_batch;
-  content.attributes["steps_skipped"] = checkpoint.steps_skipped;
   write_tensor_h5(path, content);
 }
 
@@ -38,7 +37,6 @@ TrainingCheckpoint load_training_checkpoint(const std::filesystem::path& path) {
   checkpoint.steps_completed = integer("steps_completed");
   checkpoint.epoch = integer("epoch");
   checkpoint.next_batch = integer("next_batch");
-  checkpoint.steps_skipped = integer("steps_skipped");
   const std::string adapter_prefix = kAdapterPrefix, optimizer_prefix = kOptimizerPrefix;
   for (const auto& [name, tensor] : content.tensors) {
     if (name.rfind(adapter_prefix, 0) == 0) {

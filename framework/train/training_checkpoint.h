@@ -20,7 +20,6 @@ struct TrainingCheckpoint {
   std::int64_t steps_completed = 0;
   std::int64_t epoch = 0;
   std::int64_t next_batch = 0;   // index into that epoch's batch order
-  std::int64_t steps_skipped = 0;
   std::vector<std::pair<std::string, torch::Tensor>> adapter;    // trainable parameters by name
   std::vector<std::pair<std::string, torch::Tensor>> optimizer;  // Adam::state()
   torch::Tensor rng_state;       // torch's default CPU generator
