@@ -57,16 +57,26 @@ int run_exp_command(int argc, char** argv) {
     std::cout << "Configuration keys (key, type, default, meaning):\n" << describe_schema() << "\n" << kPriority << "\n";
     return 0;
   }
-  if (mpi.size() > 1) fail("lacos-exp runs on one rank for now; launch it with mpirun -n 1");
   if (!resume.empty()) {
     if (!experiment_file.empty()) fail("--resume takes the run or sweep folder alone (the runs' config.yaml say the rest)");
     request.resume = resume;
-    return run_sweep(request);
+  } else {
+    if (experiment_file.empty()) fail("no experiment file given (try: lacos-exp experiments/quickstart.yaml)");
+    request.experiment_file = experiment_file;
+    request.print_config = cfg == "job";
   }
-  if (experiment_file.empty()) fail("no experiment file given (try: lacos-exp experiments/quickstart.yaml)");
-  request.experiment_file = experiment_file;
-  request.print_config = cfg == "job";
-  return run_sweep(request);
+  if (mpi.size() == 1) return run_sweep(request);
+  // Several ranks: an error on one rank must end them all (the others may be waiting for it in a
+  // collective), after rank 0 has marked its run; MPI_Abort makes mpirun stop the job.
+  try {
+    return run_sweep(request);
+  } catch (const std::exception& e) {
+    // Errors of the collectives already name their rank.
+    const bool named = std::string(e.what()).rfind("rank ", 0) == 0;
+    std::fprintf(stderr, "lacos-exp: error: %s%s\n", named ? "" : fmt::format("rank {} of {}: ", mpi.rank(), mpi.size()).c_str(), e.what());
+    std::fflush(stderr);
+    abort_job(/*exit_code=*/1);
+  }
 }
 
 }  // namespace lacos

@@ -82,6 +82,13 @@ const std::vector<SchemaEntry> kSchema = {
     {"encoder.batch_size", V::Int, "64", "sentences per evaluation batch", {}, 1},
 
     {"eval.sets", V::StringList, "[]", "STS files or SemEval year folders under data.root"},
+
+    {"dist.backend", V::String, "auto", "collectives: auto (NCCL for a CUDA model with several ranks, else MPI; "
+     "none on one rank) | none | mpi | nccl", {"auto", "none", "mpi", "nccl"}},
+    {"dist.global_negatives", V::Bool, "true", "MNR over the embeddings of all ranks (the global batch)"},
+    {"dist.check_every", V::Int, "100", "steps between checks that all ranks hold the same adapter (0: at the end)", {}, 0},
+    {"dist.timeout_s", V::Float, "600", "a collective waiting longer than this ends the job", {}, 1},
+    {"dist.bucket_mb", V::Int, "64", "gradient all-reduce bucket cap in MiB", {}, 1},
 };
 
 const char* type_name(ValueType type) {

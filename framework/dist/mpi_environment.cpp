@@ -4,6 +4,8 @@
 
 #include <mpi.h>
 
+#include <cstdlib>
+
 namespace lacos {
 
 MpiEnvironment::MpiEnvironment(int* argc, char*** argv) {
@@ -23,6 +25,14 @@ MpiEnvironment::~MpiEnvironment() {
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (!finalized) MPI_Finalize();
+}
+
+void abort_job(int exit_code) {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::_Exit(exit_code);
 }
 
 }  // namespace lacos

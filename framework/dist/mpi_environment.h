@@ -21,4 +21,7 @@ class MpiEnvironment {
   int size_ = 1;
 };
 
+// Ends every rank of the job (MPI_Abort; the process alone when MPI is not running).
+[[noreturn]] void abort_job(int exit_code);
+
 }  // namespace lacos

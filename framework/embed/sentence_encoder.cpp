@@ -1,6 +1,7 @@
 #include "embed/sentence_encoder.h"
 
 #include "core/error.h"
+#include "dist/communicator.h"
 #include "lora/apply_lora.h"
 #include "lora/peft_adapter.h"
 
@@ -70,10 +71,15 @@ torch::Tensor SentenceEncoder::encode(const std::vector<std::string>& sentences,
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return tokens[a].size() > tokens[b].size(); });
 
-  torch::Tensor out = torch::empty({static_cast<std::int64_t>(sentences.size()), model_->config().hidden_size},
+  const bool sharded = shards_ != nullptr && shards_->distributed();
+  torch::Tensor out = torch::zeros({static_cast<std::int64_t>(sentences.size()), model_->config().hidden_size},
                                    torch::kFloat32);
   for (std::size_t start = 0; start < order.size(); start += options_.batch_size) {
     const std::size_t end = std::min(order.size(), start + static_cast<std::size_t>(options_.batch_size));
+    if (sharded && static_cast<int>((start / options_.batch_size) % shards_->size()) != shards_->rank()) {
+      if (progress != nullptr) progress->advance(static_cast<std::int64_t>(end - start));
+      continue;  // another rank's batch
+    }
     std::vector<std::vector<std::int32_t>> batch_tokens;
     std::vector<std::int64_t> rows;
     for (std::size_t k = start; k < end; ++k) {
@@ -84,6 +90,7 @@ torch::Tensor SentenceEncoder::encode(const std::vector<std::string>& sentences,
     out.index_copy_(0, torch::tensor(rows, torch::kInt64), embed_batch(batch).to(torch::kCPU));
     if (progress != nullptr) progress->advance(static_cast<std::int64_t>(end - start));
   }
+  if (sharded) shards_->all_reduce_sum_(out);  // rows a rank did not compute are zero there
   return out;
 }
 

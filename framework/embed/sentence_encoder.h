@@ -17,6 +17,8 @@
 
 namespace lacos {
 
+class Communicator;
+
 struct EncoderOptions {
   Pooling pooling = Pooling::Mean;
   std::int64_t max_length = 512;
@@ -36,6 +38,11 @@ class SentenceEncoder {
 
   // float32 [N, hidden] on the CPU, rows in input order. `progress` (optional) advances per sentence.
   torch::Tensor encode(const std::vector<std::string>& sentences, ProgressBar* progress = nullptr);
+  // Data parallelism: encode() embeds every size()-th batch on each rank and sums the results
+  // over ranks, so every rank gets all rows, computed in the same batches as on one rank.
+  // Null: everything here. Every rank must then call encode() with the same sentences.
+  void shard_encoding(Communicator* communicator) { shards_ = communicator; }
+
   // Pooled embeddings of one padded batch, float32 [B, hidden] on the model's device.
   torch::Tensor embed_batch(const TokenBatch& batch);
 
@@ -52,6 +59,7 @@ class SentenceEncoder {
   EncoderOptions options_;
   std::int64_t pad_id_;
   std::int64_t tokens_embedded_ = 0;
+  Communicator* shards_ = nullptr;
 };
 
 }  // namespace lacos

@@ -1,6 +1,11 @@
 #include "experiment/run_checkpoints.h"
 
 #include "core/error.h"
+#include "core/file_io.h"
+
+#include <unistd.h>
+
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -61,6 +66,38 @@ std::optional<fs::path> RunCheckpoints::latest(const RunRecord* record) const {
     }
   }
   return newest;
+}
+
+}  // namespace lacos
+
+namespace lacos {
+
+std::optional<TrainingCheckpoint> load_checkpoint_on_all_ranks(Communicator& communicator,
+                                                               const std::optional<fs::path>& latest) {
+  if (!communicator.distributed()) {
+    if (!latest) return std::nullopt;
+    return load_training_checkpoint(*latest);
+  }
+  const bool writer = communicator.rank() == 0;
+  const std::string bytes = communicator.broadcast_text(writer && latest ? read_file_bytes(*latest) : std::string(), 0);
+  if (bytes.empty()) return std::nullopt;
+  if (writer) return load_training_checkpoint(*latest);
+  // HDF5 reads files, not memory: a private copy in the temp folder, removed again.
+  const fs::path copy = fs::temp_directory_path() /
+                        fmt::format("lacos-checkpoint-rank{}-{}.h5", communicator.rank(), static_cast<long>(::getpid()));
+  {
+    std::ofstream out(copy, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) fail("{}: cannot write the checkpoint copy received from rank 0", copy.string());
+  }
+  try {
+    TrainingCheckpoint checkpoint = load_training_checkpoint(copy);
+    fs::remove(copy);
+    return checkpoint;
+  } catch (...) {
+    fs::remove(copy);
+    throw;
+  }
 }
 
 }  // namespace lacos

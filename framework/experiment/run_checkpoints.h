@@ -2,6 +2,7 @@
 // checkpoint-best.h5 for the best evaluation of the chosen metric. run.h5 lists the kept ones.
 #pragma once
 
+#include "dist/communicator.h"
 #include "io/run_h5.h"
 #include "train/training_checkpoint.h"
 
@@ -30,5 +31,10 @@ class RunCheckpoints {
   std::int64_t keep_;
   std::string best_metric_;
 };
+
+// Rank 0's `latest` checkpoint (none when nullopt) loaded on every rank: rank 0 reads the file
+// and sends its bytes, so the other ranks need no access to the run folder.
+std::optional<TrainingCheckpoint> load_checkpoint_on_all_ranks(Communicator& communicator,
+                                                               const std::optional<std::filesystem::path>& latest);
 
 }  // namespace lacos

@@ -25,13 +25,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Writes each line to the run's log file and to stderr.
+// Writes each line to the run's log file and to stderr; with an empty path (a rank that does
+// not write) nothing at all.
 class RunLog {
  public:
-  explicit RunLog(const fs::path& path) : out_(path, std::ios::app) {
+  explicit RunLog(const fs::path& path) {
+    if (path.empty()) return;
+    out_.open(path, std::ios::app);
     if (!out_) fail("{}: cannot write the run log", path.string());
   }
   void line(const std::string& text) {
+    if (!out_.is_open()) return;
     out_ << text << '\n';
     out_.flush();
     std::fprintf(stderr, "%s\n", text.c_str());
@@ -129,20 +133,36 @@ std::string status_of(const RunRecord& record) {
   return it == record.summary.end() ? "" : std::get<std::string>(it->second);
 }
 
+// The settings as this rank uses them: with several ranks per node on CUDA, rank i of the node
+// takes GPU i (the NCCL backend picks the same one).
+RunSettings settings_for_rank(const RunSettings& settings, const Communicator& communicator) {
+  RunSettings s = settings;
+  if (s.load.device.is_cuda() && communicator.local_size() > 1) {
+    const int devices = static_cast<int>(torch::cuda::device_count());
+    if (devices == 0) fail("model.device is {} but this rank sees no CUDA device", s.load.device.str());
+    s.load.device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(communicator.local_rank() % devices));
+  }
+  return s;
+}
+
 }  // namespace
 
-RunOutcome run_job(const RunJob& job) {
-  const RunSettings& s = job.settings;
+RunOutcome run_job(const RunJob& job, Communicator& communicator) {
+  const RunSettings s = settings_for_rank(job.settings, communicator);
   const auto start = std::chrono::steady_clock::now();
-  fs::create_directories(job.folder);
-  RunLog log(job.folder / "run.log");
-  std::optional<RunRecord> previous = previous_record(job, log);
-  if (previous && status_of(*previous) == "completed") {
+  const bool writer = communicator.rank() == 0;
+  if (writer) fs::create_directories(job.folder);
+  RunLog log(writer ? job.folder / "run.log" : fs::path());
+  std::optional<RunRecord> previous = writer ? previous_record(job, log) : std::nullopt;
+  const bool completed = communicator.broadcast_text(previous && status_of(*previous) == "completed" ? "1" : "0", 0) == "1";
+  if (completed) {
     log.line(fmt::format("== run {}: already completed, skipped", job.name));
-    return outcome_of(*previous);
+    return writer ? outcome_of(*previous) : RunOutcome{};
   }
-  write_text(job.folder / "config.yaml", job.config_yaml);
-  write_text(job.folder / "overrides.txt", joined(job.overrides, "\n") + (job.overrides.empty() ? "" : "\n"));
+  if (writer) {
+    write_text(job.folder / "config.yaml", job.config_yaml);
+    write_text(job.folder / "overrides.txt", joined(job.overrides, "\n") + (job.overrides.empty() ? "" : "\n"));
+  }
   log.line(fmt::format("== run {} ({})", job.name, job.folder.string()));
 
   // Data first: a bad file fails before the model loads.
@@ -159,16 +179,16 @@ RunOutcome run_job(const RunJob& job) {
   RunCheckpoints checkpoints(job.folder, s.keep_checkpoints, s.best_metric);
   std::optional<TrainingCheckpoint> resume;
   if (s.trainer.steps > 0) {
-    if (const auto latest = checkpoints.latest(previous ? &*previous : nullptr)) {
-      resume = load_training_checkpoint(*latest);
-      log.line(fmt::format("resuming from {} ({} steps done)", latest->string(), resume->steps_completed));
-    }
+    const auto latest = writer ? checkpoints.latest(previous ? &*previous : nullptr) : std::nullopt;
+    resume = load_checkpoint_on_all_ranks(communicator, latest);
+    if (resume) log.line(fmt::format("resuming from {} ({} steps done)", latest->string(), resume->steps_completed));
   }
   if (previous && !resume) log.line("no checkpoint of the earlier attempt: starting over");
+  const fs::path run_h5 = writer ? job.folder / "run.h5" : fs::path();
   RunH5 record = [&] {
-    if (!previous || !resume) return RunH5(job.folder / "run.h5", job.config_yaml, joined(job.overrides, "\n"), eval_sets.result_names());
+    if (!previous || !resume) return RunH5(run_h5, job.config_yaml, joined(job.overrides, "\n"), eval_sets.result_names());
     previous->truncate_to(resume->steps_completed);
-    return RunH5(job.folder / "run.h5", std::move(*previous));
+    return RunH5(run_h5, std::move(*previous));
   }();
   record.set_summary("status", std::string("running"));
   record.record().summary.erase("error");
@@ -177,7 +197,8 @@ RunOutcome run_job(const RunJob& job) {
   record.set_summary("run", job.name);
   record.set_summary("model", s.model.name);
   record.set_summary("model_path", s.model.path.string());
-  record.set_summary("world_size", std::int64_t{1});
+  record.set_summary("world_size", static_cast<std::int64_t>(communicator.size()));
+  record.set_summary("dist_backend", communicator.backend());
   record.set_summary("device", s.load.device.str());
   record.set_summary("versions", joined({build_info()}, ""));
   record.set_summary("seed", static_cast<std::int64_t>(s.seed));
@@ -217,12 +238,14 @@ RunOutcome run_job(const RunJob& job) {
       record.flush();
       TrainerOptions options = s.trainer;
       options.stop_requested = &stop_requested();
+      options.communicator = &communicator;
       const auto on_step = [&](const StepRecord& step) {
         if (step.step % s.log_every != 0 && step.step + 1 != options.steps) return;
         record.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
         record.flush();
       };
       const auto on_checkpoint = [&](const TrainingCheckpoint& checkpoint, const CheckpointReason& reason) {
+        if (!writer) return;
         if (reason.scheduled) checkpoints.save_scheduled(checkpoint, record.record());
         if (reason.evaluated) checkpoints.save_if_best(checkpoint, record.record());
         record.flush();
@@ -239,8 +262,8 @@ RunOutcome run_job(const RunJob& job) {
         outcome.interrupted = true;
         return outcome;
       }
-      save_adapter(*encoder.model(), s.lora, job.folder / "adapter", fs::absolute(s.model.path).string());
-      if (!uses_random_stand_in(s.model)) {  // a random stand-in has no base folder to point at
+      if (writer) save_adapter(*encoder.model(), s.lora, job.folder / "adapter", fs::absolute(s.model.path).string());
+      if (writer && !uses_random_stand_in(s.model)) {  // a random stand-in has no base folder to point at
         write_sentence_transformers_folder(job.folder / "sentence-transformers", job.folder / "adapter",
                                            s.encoder.pooling, s.encoder.max_length, encoder.model()->config().hidden_size);
       }
@@ -256,6 +279,7 @@ RunOutcome run_job(const RunJob& job) {
     } else {
       record.set_summary("params_trainable", std::int64_t{0});
       encoder.model()->eval();
+      encoder.shard_encoding(&communicator);
       EvalRecord evaluation;
       evaluation.results = eval_sets.evaluate(encoder);
       on_eval(evaluation);

@@ -4,8 +4,13 @@
 // already holds this run continues it: completed runs are skipped, unfinished ones resume from
 // their last checkpoint. A stop request (SIGINT/SIGTERM) ends with a checkpoint and status
 // `interrupted`; any error marks the run `failed` with the message and is rethrown.
+//
+// Data parallel: every rank calls run_job with the same job; rank 0 alone writes (run.h5, the
+// log, checkpoints, the adapter) and decides whether to skip or resume; the others follow it,
+// reading the checkpoint rank 0 sends them (no shared file system needed for resuming).
 #pragma once
 
+#include "dist/communicator.h"
 #include "eval/sts_evaluator.h"
 #include "experiment/run_settings.h"
 
@@ -32,6 +37,6 @@ struct RunOutcome {
   bool interrupted = false;  // stopped on request; a checkpoint was written
 };
 
-RunOutcome run_job(const RunJob& job);
+RunOutcome run_job(const RunJob& job, Communicator& communicator = single_process_communicator());
 
 }  // namespace lacos

@@ -91,6 +91,12 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.nli_files = under(s.data_root, config_string_list(c, "data.nli"));
   s.remove_eval_overlap = config_bool(c, "data.remove_eval_overlap");
   s.eval_paths = under(s.data_root, config_string_list(c, "eval.sets"));
+  s.dist.backend = config_string(c, "dist.backend");
+  s.dist.global_negatives = config_bool(c, "dist.global_negatives");
+  s.dist.check_every = config_int(c, "dist.check_every");
+  s.dist.timeout_seconds = config_float(c, "dist.timeout_s");
+  s.dist.bucket_megabytes = config_int(c, "dist.bucket_mb");
+  t.dist = s.dist;
   if (t.steps > 0 && s.pair_files.empty() && s.nli_files.empty()) {
     fail("{}: train.steps is {} but neither data.pairs nor data.nli names a training file (set train.steps=0 to "
          "evaluate the base model only)", find_path(c, "train.steps")->origin, t.steps);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config_node.h"
+#include "dist/dist_options.h"
 #include "embed/sentence_encoder.h"
 #include "lora/lora_config.h"
 #include "model/bloom_config.h"
@@ -46,6 +47,8 @@ struct RunSettings {
   std::vector<std::filesystem::path> nli_files;
   bool remove_eval_overlap = true;
   std::vector<std::filesystem::path> eval_paths;
+
+  DistOptions dist;
 };
 
 RunSettings read_run_settings(const ConfigNode& config);

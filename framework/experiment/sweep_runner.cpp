@@ -6,6 +6,9 @@
 #include "core/error.h"
 #include "core/stop_signal.h"
 #include "core/threads.h"
+#include "dist/make_communicator.h"
+#include "dist/mpi_communicator.h"
+#include "dist/rank_agreement.h"
 #include "experiment/model_source.h"
 #include "experiment/run_job.h"
 
@@ -96,21 +99,37 @@ std::vector<RunJob> jobs_to_resume(const fs::path& folder) {
   return jobs;
 }
 
-int run_jobs(const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description);
+int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description);
+
+// The job's control plane: MPI across the ranks, or the single process.
+std::shared_ptr<Communicator> control_communicator() {
+  if (world_size() == 1) return std::make_shared<SingleProcessCommunicator>();
+  return std::make_shared<MpiCommunicator>(CollectiveOptions{/*timeout_seconds=*/600, &stop_requested()});
+}
+
+std::string all_configurations(const std::vector<RunJob>& jobs) {
+  std::string text;
+  for (const RunJob& job : jobs) text += "# run " + job.name + " in " + job.folder.string() + "\n" + job.config_yaml;
+  return text;
+}
 
 }  // namespace
 
 int run_sweep(const SweepRequest& request) {
   install_stop_signal_handlers();
+  const std::shared_ptr<Communicator> control = control_communicator();
   if (!request.resume.empty()) {
     const std::vector<RunJob> jobs = jobs_to_resume(request.resume);
     for (const RunJob& job : jobs) check_inputs_exist(job);
-    return run_jobs(jobs, jobs.size() == 1 && jobs[0].folder == request.resume ? request.resume.parent_path() : request.resume,
+    require_same_on_all_ranks(*control, all_configurations(jobs), "resolved configuration");
+    return run_jobs(*control, jobs,
+                    jobs.size() == 1 && jobs[0].folder == request.resume ? request.resume.parent_path() : request.resume,
                     "resumed " + request.resume.string());
   }
   const ExperimentComposer composer(request.experiment_file);
   const std::vector<PlannedRun> plan = plan_sweep(composer, request.overrides, request.multirun);
-  const std::time_t now = std::time(nullptr);
+  // Rank 0's clock for ${now:...}: ranks started a second apart must name the same folder.
+  const std::time_t now = static_cast<std::time_t>(std::stoll(control->broadcast_text(std::to_string(std::time(nullptr)), 0)));
 
   // Every run is composed and checked before anything runs.
   std::vector<RunJob> jobs;
@@ -151,48 +170,61 @@ int run_sweep(const SweepRequest& request) {
   }
 
   for (const RunJob& job : jobs) check_inputs_exist(job);
+  require_same_on_all_ranks(*control, all_configurations(jobs), "resolved configuration");
   std::string description = "experiment: " + request.experiment_file.string() + "\ncommand-line overrides:";
   for (const std::string& text : request.overrides) description += " " + text;
-  return run_jobs(jobs, sweep_folder(configs[0]), description);
+  return run_jobs(*control, jobs, sweep_folder(configs[0]), description);
 }
 
 namespace {
 
-int run_jobs(const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description) {
+int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description) {
+  // Rank 0 alone writes and reports; the other ranks only compute.
+  const bool writer = control.rank() == 0;
   const ThreadSetup threads = configure_torch_threads(jobs[0].settings.threads);
-  if (!threads.note.empty()) std::fprintf(stderr, "lacos-exp: %s\n", threads.note.c_str());
-  fs::create_directories(sweep);
-  {
+  if (!threads.note.empty() && writer) std::fprintf(stderr, "lacos-exp: %s\n", threads.note.c_str());
+  if (writer) {
+    fs::create_directories(sweep);
     std::ofstream out(sweep / "sweep.txt", std::ios::app);
     out << description << "\nruns:\n";
     for (const RunJob& job : jobs) out << "  " << job.name << "\n";
+    std::fprintf(stderr, "lacos-exp: %zu run(s), %d rank(s), %d thread(s) per rank, results in %s\n", jobs.size(),
+                 control.size(), threads.threads, sweep.string().c_str());
   }
-  std::fprintf(stderr, "lacos-exp: %zu run(s), %d thread(s), results in %s\n", jobs.size(), threads.threads,
-               sweep.string().c_str());
 
   std::vector<RunOutcome> outcomes(jobs.size());
   std::vector<std::string> statuses(jobs.size(), "not run");
   int failures = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    std::fprintf(stderr, "lacos-exp: run %zu/%zu: %s\n", i + 1, jobs.size(), jobs[i].name.c_str());
+    if (writer) std::fprintf(stderr, "lacos-exp: run %zu/%zu: %s\n", i + 1, jobs.size(), jobs[i].name.c_str());
     try {
-      outcomes[i] = run_job(jobs[i]);
+      const std::shared_ptr<Communicator> communicator =
+          make_communicator(jobs[i].settings.dist, jobs[i].settings.load.device, &stop_requested());
+      outcomes[i] = run_job(jobs[i], *communicator);
       statuses[i] = outcomes[i].interrupted ? "interrupted" : outcomes[i].skipped ? "completed earlier" : "completed";
       if (outcomes[i].interrupted) break;
+    } catch (const DistributedError&) {
+      throw;  // the job itself is failing: no further runs
     } catch (const Error& e) {
-      if (jobs.size() == 1) throw;  // one run: its error is the one line to show
+      if (jobs.size() == 1 || control.distributed()) throw;  // one run: its error is the one line to show
       statuses[i] = "failed";
       ++failures;
       std::fprintf(stderr, "lacos-exp: run %s failed: %s\n", jobs[i].name.c_str(), e.what());
     }
   }
-  const std::string table = summary_table(jobs, outcomes, statuses);
-  std::ofstream(sweep / "summary.md") << table;
-  std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
-  if (stop_requested().load()) {
-    std::fprintf(stderr, "lacos-exp: stopped by signal %d; rerun the same command or lacos-exp --resume %s to continue\n",
-                 stop_signal_number(), sweep.string().c_str());
-    return 128 + stop_signal_number();
+  if (writer) {
+    const std::string table = summary_table(jobs, outcomes, statuses);
+    std::ofstream(sweep / "summary.md") << table;
+    std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
+  }
+  // A stop seen by another rank interrupts this one too (the ranks agree on the step).
+  if (stop_requested().load() ||
+      std::any_of(outcomes.begin(), outcomes.end(), [](const RunOutcome& o) { return o.interrupted; })) {
+    if (writer) {
+      std::fprintf(stderr, "lacos-exp: stopped by signal %d; rerun the same command or lacos-exp --resume %s to continue\n",
+                   stop_signal_number(), sweep.string().c_str());
+    }
+    return 128 + std::max(stop_signal_number(), 1);
   }
   if (failures > 0) fail("{} of {} run(s) failed; see run.log in their folders under {}", failures, jobs.size(), sweep.string());
   return 0;

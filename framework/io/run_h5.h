@@ -64,7 +64,10 @@ class RunH5 {
   void set_summary(const std::string& key, const H5Scalar& value) { record_.summary[key] = value; }
   void append_train(std::int64_t step, double loss, double lr, double tokens_per_second);
   void append_eval(const std::string& set, std::int64_t step, double spearman, double pearson);
-  void flush() { write_run_h5(path_, record_); }
+  // An empty path keeps the record in memory only (the ranks of a job other than the writer).
+  void flush() {
+    if (!path_.empty()) write_run_h5(path_, record_);
+  }
   RunRecord& record() { return record_; }
   const std::filesystem::path& path() const { return path_; }
 

@@ -3,6 +3,7 @@
 #include "core/cpu_memory.h"
 #include "core/error.h"
 #include "core/progress_bar.h"
+#include "dist/gradient_sync.h"
 #include "lora/apply_lora.h"
 #include "train/mnr_step.h"
 #include "train/siamese_encoder.h"
@@ -61,6 +62,25 @@ void restore_parameters(const std::vector<std::pair<std::string, torch::Tensor>>
   }
 }
 
+at::Generator cpu_generator() { return at::detail::getDefaultCPUGenerator(); }
+
+void set_generator_state(const torch::Tensor& state) {
+  at::Generator generator = cpu_generator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+torch::Tensor generator_state() {
+  at::Generator generator = cpu_generator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+// A dropout stream of its own for rank > 0 (rank 0 keeps the one a single process would have).
+void seed_rank_stream(std::uint64_t seed, int rank, std::int64_t step) {
+  torch::manual_seed(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(rank) + static_cast<std::uint64_t>(step));
+}
+
 }  // namespace
 
 std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSuite& eval_sets) {
@@ -117,6 +137,20 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   CpuMemoryTracker& memory = CpuMemoryTracker::instance();
   memory.reset_peak();
 
+  // Data parallelism: this rank's slice of each global batch, one adapter for all ranks.
+  Communicator& communicator = options_.communicator != nullptr ? *options_.communicator : single_process_communicator();
+  const int rank = communicator.rank();
+  const int ranks = communicator.size();
+  if (options_.batching.batch_size % ranks != 0) {
+    fail("train.batch_size {} does not divide among {} ranks: the global batch must be a multiple of the number of "
+         "ranks", options_.batching.batch_size, ranks);
+  }
+  const std::size_t local_rows = static_cast<std::size_t>(options_.batching.batch_size / ranks);
+  GradientSync sync(communicator, parameters, options_.dist.bucket_megabytes << 20);
+  MnrOptions mnr = options_.mnr;
+  if (options_.dist.global_negatives) mnr.global_batch = &communicator;
+  encoder_.shard_encoding(&communicator);
+
   TrainResult result;
   std::int64_t epoch = 0;
   std::size_t next_batch = 0;
@@ -124,18 +158,26 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     restore_parameters(parameters, resume_->adapter);
     std::map<std::string, torch::Tensor> state(resume_->optimizer.begin(), resume_->optimizer.end());
     optimizer.load_state(state);
-    at::Generator generator = at::detail::getDefaultCPUGenerator();  // shares the global generator
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(resume_->rng_state);
+    const std::size_t other = static_cast<std::size_t>(rank);  // ranks 1.. are stored after rank 0
+    if (rank == 0) {
+      set_generator_state(resume_->rng_state);
+    } else if (other <= resume_->other_rank_rng_states.size()) {
+      set_generator_state(resume_->other_rank_rng_states[other - 1]);
+    } else {  // a rank the writing job did not have
+      seed_rank_stream(options_.batching.seed, rank, resume_->steps_completed);
+    }
     epoch = resume_->epoch;
     next_batch = static_cast<std::size_t>(resume_->next_batch);
     result.first_step = resume_->steps_completed;
+  } else if (rank > 0) {
+    seed_rank_stream(options_.batching.seed, rank, 0);
   }
+  sync.broadcast_parameters(/*root=*/0);
   std::vector<std::vector<std::size_t>> batches = epoch_batches(train_, options_.batching, epoch);
   if (batches.empty()) fail("{} training pairs make no full batch of {}", train_.size(), options_.batching.batch_size);
   if (next_batch > batches.size()) fail("checkpoint's data position (batch {}) is past this epoch's {} batches: "
                                         "the training data changed since it was written", next_batch, batches.size());
-  ProgressBar progress("train", options_.steps - result.first_step, "step", options_.progress);
+  ProgressBar progress("train", options_.steps - result.first_step, "step", options_.progress && rank == 0);
   model->train();
   std::int64_t total_tokens = 0;
   const auto snapshot = [&](std::int64_t steps_completed) {
@@ -145,9 +187,9 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     checkpoint.next_batch = static_cast<std::int64_t>(next_batch);
     for (const auto& [name, parameter] : parameters) checkpoint.adapter.emplace_back(name, parameter.detach().clone());
     checkpoint.optimizer = optimizer.state();
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    checkpoint.rng_state = generator.get_state();
+    const torch::Tensor states = communicator.all_gather(generator_state().unsqueeze(0));
+    checkpoint.rng_state = states[0].clone();
+    for (int r = 1; r < ranks; ++r) checkpoint.other_rank_rng_states.push_back(states[r].clone());
     return checkpoint;
   };
   const auto start = std::chrono::steady_clock::now();
@@ -158,23 +200,31 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     }
     const auto step_start = std::chrono::steady_clock::now();
     PairBatch batch;
-    for (std::size_t index : batches[next_batch++]) {
-      const TextPair& pair = train_[index];
+    const std::vector<std::size_t>& global_batch = batches[next_batch++];
+    for (std::size_t row = rank * local_rows; row < (rank + 1) * local_rows; ++row) {
+      const TextPair& pair = train_[global_batch[row]];
       batch.anchors.push_back(tokenize(encoder_.tokenizer(), pair.anchor, max_length));
       batch.positives.push_back(tokenize(encoder_.tokenizer(), pair.positive, max_length));
       if (options_.use_hard_negatives) batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
     }
     StepRecord record;
     record.step = step;
-    record.tokens = token_count(batch.anchors) + token_count(batch.positives) + token_count(batch.negatives);
     record.learning_rate = options_.learning_rate * options_.schedule.factor(step);
     const torch::Tensor loss = options_.mini_batch_size > 0
-                                   ? cached_mnr_backward(siamese, batch, options_.mnr, options_.mini_batch_size)
-                                   : mnr_backward(siamese, batch, options_.mnr);
-    record.loss = loss.item<double>();
+                                   ? cached_mnr_backward(siamese, batch, mnr, options_.mini_batch_size)
+                                   : mnr_backward(siamese, batch, mnr);
+    sync.average_gradients();
+    {
+      // The global batch's loss (each rank's covers its own anchors) and token count, in one call.
+      torch::Tensor totals = torch::tensor({loss.item<double>(), static_cast<double>(token_count(batch.anchors) +
+                                            token_count(batch.positives) + token_count(batch.negatives))}, torch::kFloat64);
+      communicator.all_reduce_sum_(totals);
+      record.loss = totals[0].item<double>() / ranks;
+      record.tokens = static_cast<std::int64_t>(totals[1].item<double>());
+    }
     record.grad_norm = total_grad_norm(parameters, options_.max_grad_norm);
     record.skipped = !optimizer.step(record.learning_rate);
-    if (record.skipped) {
+    if (record.skipped && rank == 0) {
       std::fprintf(stderr, "\nstep %lld: non-finite gradient, update skipped (%lld so far)\n",
                    static_cast<long long>(step), static_cast<long long>(optimizer.steps_skipped()));
     }
@@ -194,7 +244,11 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
         reason.evaluated = true;
       }
     }
-    reason.stopping = !last && options_.stop_requested != nullptr && options_.stop_requested->load();
+    // All ranks must stop at the same step: one rank's signal stops them all.
+    reason.stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
+    if (last || reason.stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0)) {
+      sync.check_identical(step + 1);
+    }
     reason.scheduled = last || reason.stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
     if (on_checkpoint && (reason.scheduled || reason.evaluated)) {
       // The position after this step: the next batch may begin a new epoch, as the loop head does.
@@ -214,6 +268,7 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   result.skipped_steps = optimizer.steps_skipped();
   result.optimizer_state_bytes = optimizer.state_bytes();
   result.optimizer_fraction_8bit = optimizer.fraction_8bit();
+  encoder_.shard_encoding(nullptr);
   model->eval();
   return result;
 }

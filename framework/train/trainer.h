@@ -2,9 +2,14 @@
 //   for each step s: take batch s of the epoch's order, tokenize, embed anchors and positives
 //   (and hard negatives) in one forward, MNR loss, backward (directly or with GradCache), clip,
 //   optimizer step at lr(s), clear gradients; evaluate every N steps and at the end.
+// Data parallel (a communicator of several ranks): the batch is the global one; rank r takes its
+// r-th slice, all ranks start from rank 0's adapter, gradients are averaged before clipping, so
+// every rank applies the same update; evaluation is sharded over the ranks.
 #pragma once
 
 #include "data/pair_batcher.h"
+#include "dist/communicator.h"
+#include "dist/dist_options.h"
 #include "data/sts_file.h"
 #include "embed/sentence_encoder.h"
 #include "eval/sts_suite.h"
@@ -36,6 +41,9 @@ struct TrainerOptions {
   std::int64_t checkpoint_every = 0;  // 0: checkpoints only at the end and when stopped
   // Set (e.g. by a signal handler) to stop after the current step, with a checkpoint.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Data parallelism: null or a world of one trains alone.
+  Communicator* communicator = nullptr;
+  DistOptions dist;
 };
 
 // Why the trainer hands out a checkpoint: on schedule (or at the end, or when stopped), and/or
@@ -48,11 +56,11 @@ struct CheckpointReason {
 
 struct StepRecord {
   std::int64_t step = 0;
-  double loss = 0.0;
+  double loss = 0.0;         // of the global batch (mean over ranks)
   double learning_rate = 0.0;
   double grad_norm = 0.0;
   bool skipped = false;   // non-finite gradient: no update
-  std::int64_t tokens = 0;
+  std::int64_t tokens = 0;   // all ranks together
   double seconds = 0.0;
 };
 
@@ -65,7 +73,7 @@ struct TrainResult {
   std::vector<StepRecord> steps;
   std::vector<EvalRecord> evals;
   double train_seconds = 0.0;
-  double tokens_per_second = 0.0;
+  double tokens_per_second = 0.0;  // all ranks together
   std::int64_t peak_memory_bytes = 0;  // CPU tensor memory (model included)
   std::int64_t skipped_steps = 0;
   std::int64_t optimizer_state_bytes = 0;

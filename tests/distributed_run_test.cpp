@@ -1,0 +1,192 @@
+// lacos-exp under `mpirun -n 2` (oversubscribed on CI's two cores): the same run as one rank,
+// written by rank 0 alone; ranks that resolve another configuration are refused; a rank killed
+// mid-run ends the job within a bounded time with run.h5 marked; and the run continues on
+// another number of ranks.
+#include "dist/nccl_communicator.h"
+#include "io/h5_attributes.h"
+#include "io/run_h5.h"
+#include "test_support.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lacos {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// The pid of the process whose environment holds both `a` and `b`, or 0.
+pid_t process_with_environment(const std::string& a, const std::string& b) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "environ", std::ios::binary);
+    const std::string environment((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string padded = std::string(1, '\0') + environment;
+    if (padded.find('\0' + a + '\0') != std::string::npos && padded.find('\0' + b + '\0') != std::string::npos) {
+      return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return 0;
+}
+
+std::string summary_string(const fs::path& h5, const char* key) {
+  return std::get<std::string>(read_h5_attributes(h5, "/summary").at(key));
+}
+std::int64_t summary_int(const fs::path& h5, const char* key) {
+  return std::get<std::int64_t>(read_h5_attributes(h5, "/summary").at(key));
+}
+
+class DistributedRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir_ / "conf" / "model");
+    test::write_bytes(dir_ / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
+    std::string pairs;
+    for (int i = 0; i < 40; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
+    test::write_bytes(dir_ / "data" / "pairs.tsv", pairs);
+    test::write_bytes(dir_ / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                                                  "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
+                                                  "A bird sings.\tMusic plays.\t2.0\n");
+    test::write_bytes(dir_ / "exp.yaml",
+                      fmt::format("defaults:\n  - model: a\n  - _self_\n"
+                                  "experiment: {{progress: false, threads: 1}}\n"
+                                  "model: {{base_weights: int8}}\n"
+                                  "data: {{root: {}, pairs: [pairs.tsv], shuffle: true}}\n"
+                                  "train: {{steps: 12, batch_size: 8, max_length: 16, eval_every: 6, checkpoint_every: 5}}\n"
+                                  "optim: {{name: adamw8bit, min_8bit_size: 0}}\n"
+                                  "lora: {{r: 2}}\n"
+                                  "dist: {{check_every: 3}}\n"
+                                  "eval: {{sets: [sts.tsv]}}\n",
+                                  (dir_ / "data").string()));
+  }
+  std::string exp(int ranks, const std::string& arguments) const {
+    const std::string program = fmt::format("{} {} {}", quoted(test::bin("lacos-exp")), quoted(dir_ / "exp.yaml"), arguments);
+    if (ranks == 0) return program;
+    return fmt::format("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n {} --oversubscribe --bind-to none {}",
+                       ranks, program);
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(DistributedRunTest, TwoRanksTrainLikeOneAndOnlyRankZeroWrites) {
+  const auto one = test::run_command(exp(0, fmt::format("experiment.output_dir={}", (dir_ / "one").string())));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  const auto two = test::run_command(exp(2, fmt::format("experiment.output_dir={}", (dir_ / "two").string())));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  const fs::path a = dir_ / "one" / "run" / "run.h5", b = dir_ / "two" / "run" / "run.h5";
+  EXPECT_EQ(summary_string(b, "status"), "completed");
+  EXPECT_EQ(summary_int(b, "world_size"), 2);
+  EXPECT_EQ(summary_string(b, "dist_backend"), "mpi");
+  EXPECT_EQ(summary_int(a, "world_size"), 1);
+  EXPECT_EQ(summary_string(a, "dist_backend"), "none");
+  // Global in-batch negatives: the 2 x 4 run is the 1 x 8 run, up to float summation order.
+  const auto loss_one = read_h5_doubles(a, "/train/loss"), loss_two = read_h5_doubles(b, "/train/loss");
+  ASSERT_EQ(loss_one.size(), 12u);
+  ASSERT_EQ(loss_two.size(), 12u);
+  for (std::size_t i = 0; i < loss_one.size(); ++i) EXPECT_NEAR(loss_two[i], loss_one[i], 1e-4) << "step " << i;
+  const auto score_one = read_h5_doubles(a, "/eval/sts/spearman"), score_two = read_h5_doubles(b, "/eval/sts/spearman");
+  ASSERT_EQ(score_two.size(), 2u);
+  for (std::size_t i = 0; i < score_one.size(); ++i) EXPECT_NEAR(score_two[i], score_one[i], 1e-6);
+  // One writer: one log header, one summary table.
+  const std::string log = test::read_bytes(dir_ / "two" / "run" / "run.log");
+  EXPECT_EQ(log.find("== run"), log.rfind("== run")) << log;
+  const std::string header = "Spearman x100";
+  EXPECT_EQ(two.output.find(header), two.output.rfind(header)) << two.output;
+  EXPECT_NE(two.output.find("2 rank(s)"), std::string::npos) << two.output;
+}
+
+TEST_F(DistributedRunTest, RanksWithAnotherConfigurationAreRefused) {
+  const auto result = test::run_command(
+      exp(2, fmt::format("experiment.output_dir={} 'experiment.seed=${{env:OMPI_COMM_WORLD_RANK}}'", (dir_ / "out").string())));
+  EXPECT_NE(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("resolved configuration differs between ranks"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("seed: 0' on rank 0 but '  seed: 1' on rank 1"), std::string::npos) << result.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "run" / "run.h5"));
+}
+
+TEST_F(DistributedRunTest, KilledRankEndsTheJobAndTheRunContinuesOnOneRank) {
+  const std::string out = (dir_ / "killed").string();
+  const std::string marker = "LACOS_TEST_MARKER=" + dir_.path().filename().string();
+  // Long enough to be killed mid-run; everything the child needs is made before fork().
+  const std::string line = "exec env " + marker + " " +
+                           exp(2, fmt::format("experiment.output_dir={} train.steps=400", out)) + " >" +
+                           (dir_ / "mpirun.log").string() + " 2>&1";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const fs::path run = fs::path(out) / "run";
+  for (int i = 0; i < 12000 && !fs::exists(run / "checkpoint-00000010.h5"); ++i) ::usleep(10000);
+  ASSERT_TRUE(fs::exists(run / "checkpoint-00000010.h5")) << test::read_bytes(dir_ / "mpirun.log");
+  const pid_t rank1 = process_with_environment("OMPI_COMM_WORLD_RANK=1", marker);
+  ASSERT_GT(rank1, 0) << "rank 1 not found";
+  const auto killed = std::chrono::steady_clock::now();
+  ::kill(rank1, SIGKILL);
+  int status = 0;
+  pid_t waited = 0;
+  for (int i = 0; i < 9000 && waited == 0; ++i) {  // at most 90 s, then the test kills the job itself
+    waited = ::waitpid(pid, &status, WNOHANG);
+    if (waited == 0) ::usleep(10000);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  if (waited == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  const std::string log = test::read_bytes(dir_ / "mpirun.log");
+  EXPECT_LT(seconds, 60.0) << log;
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+  const fs::path h5 = run / "run.h5";
+  const std::string state = summary_string(h5, "status");
+  EXPECT_TRUE(state == "failed" || state == "interrupted") << state << "\n" << log;
+  if (state == "failed") EXPECT_NE(summary_string(h5, "error").find("rank 0"), std::string::npos);
+  // The same run continues on one rank from its last checkpoint and completes.
+  const auto resumed = test::run_command(fmt::format("{} --resume {}", quoted(test::bin("lacos-exp")), quoted(run)));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(summary_string(h5, "status"), "completed");
+  EXPECT_EQ(summary_int(h5, "world_size"), 1);
+  EXPECT_GE(summary_int(h5, "resumed_from_step"), 10);
+  EXPECT_EQ(read_h5_doubles(h5, "/train/step").back(), 399);
+}
+
+TEST_F(DistributedRunTest, LaunchScriptsRunOnCpuRanks) {
+  const fs::path launch = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch";
+  const std::string args = fmt::format("{} train.steps=4 train.eval_every=0", quoted(dir_ / "exp.yaml"));
+  const auto node = test::run_command(fmt::format("RANKS=2 {} {} experiment.output_dir={}", quoted(launch / "train-node.sh"),
+                                                  args, (dir_ / "node").string()));
+  ASSERT_EQ(node.exit_code, 0) << node.output;
+  EXPECT_EQ(summary_int(dir_ / "node" / "run" / "run.h5", "world_size"), 2);
+  test::write_bytes(dir_ / "hosts", "# this machine twice\nlocalhost slots=2\n");
+  const auto hostfile = test::run_command(fmt::format("RANKS_PER_NODE=2 {} {} {} experiment.output_dir={}",
+                                                      quoted(launch / "train-hostfile.sh"), quoted(dir_ / "hosts"), args,
+                                                      (dir_ / "hostfile").string()));
+  ASSERT_EQ(hostfile.exit_code, 0) << hostfile.output;
+  EXPECT_EQ(summary_int(dir_ / "hostfile" / "run" / "run.h5", "world_size"), 2);
+  EXPECT_EQ(test::run_command("bash -n " + quoted(launch / "slurm.sbatch")).exit_code, 0);
+}
+
+TEST_F(DistributedRunTest, NcclIsCompiledWhereCudaIsAndNeedsACudaModel) {
+  // These machines carry CUDA's nccl.h without a GPU: the backend must still be built (and so
+  // compile-checked) there.
+  if (fs::exists("/usr/local/cuda/include/nccl.h")) {
+    EXPECT_TRUE(nccl_compiled_in());
+  }
+  const auto result = test::run_command(exp(0, fmt::format("experiment.output_dir={} dist.backend=nccl", (dir_ / "out").string())));
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find(nccl_compiled_in() ? "dist.backend=nccl needs the model on a CUDA device"
+                                                  : "this build has no NCCL backend"),
+            std::string::npos)
+      << result.output;
+}
+
+}  // namespace
+}  // namespace lacos
