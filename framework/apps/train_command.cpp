@@ -1,5 +1,7 @@
 #include "apps/train_command.h"
 
+#include <cstdlib>
+
 #include "core/cpu_memory.h"
 #include "core/dtype.h"
 #include "core/error.h"
@@ -49,6 +51,14 @@ Json steps_json(const std::vector<StepRecord>& steps) {
 }  // namespace
 
 int run_train_command(int argc, char** argv) {
+  // Several ranks would each train alone and overwrite one another's output.
+  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* ranks = std::getenv(variable);
+    if (ranks != nullptr && std::atoi(ranks) > 1) {
+      fail("lacos-train runs on one rank (launched with {}={}); data-parallel training is lacos-exp's "
+           "(docs/distributed.md)", variable, ranks);
+    }
+  }
   CpuMemoryTracker::instance();  // before the model exists, so its bytes count in the peak
   TrainArguments a;
   a.trainer.learning_rate = 1e-3;
