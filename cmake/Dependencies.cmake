@@ -5,6 +5,13 @@ find_package(Torch REQUIRED)
 # LibTorch's own flags carry the _GLIBCXX_USE_CXX11_ABI setting it was built with; every target
 # that includes LibTorch headers must use the same value or std::string symbols mismatch.
 separate_arguments(LACOS_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+# A LibTorch built with CUDA (the GPU machine's pip wheel) links c10_cuda: lacos then reads the
+# CUDA caching allocator's statistics (core/device_memory.h).
+if(TORCH_CUDA_LIBRARIES OR TARGET c10_cuda)
+  set(LACOS_TORCH_CUDA ON)
+else()
+  set(LACOS_TORCH_CUDA OFF)
+endif()
 
 # Debian's LibTorch finds BLAS as libblas.so.3. OpenBLAS comes built on pthreads
 # (libopenblas0-pthread) and on OpenMP (libopenblas0-openmp). LibTorch's own kernels run on an

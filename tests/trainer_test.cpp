@@ -4,6 +4,7 @@
 #include "io/gzip.h"
 #include "lora/apply_lora.h"
 #include "model/checkpoint_loader.h"
+#include "core/cpu_memory.h"
 #include "test_support.h"
 #include "train/lr_schedule.h"
 #include "train/trainer.h"
@@ -112,6 +113,20 @@ TEST(ActivationCheckpointing, SameGradientsWithDropoutOn) {
     EXPECT_TRUE(torch::allclose(grads[0][i], grads[1][i], 1e-6, 1e-7)) << i;
     EXPECT_GT(grads[0][i].abs().sum().item<double>(), 0.0);
   }
+}
+
+TEST(CpuMemoryTracker, CountsAndSurvivesRawAllocationsOfBfloat16Matmuls) {
+  // bfloat16 matmuls on the CPU allocate raw buffers, which need each DataPtr's context to be its
+  // data pointer: the tracking allocator once failed LibTorch's internal assert there.
+  CpuMemoryTracker& tracker = CpuMemoryTracker::instance();
+  const std::int64_t before = tracker.current_bytes();
+  {
+    const torch::Tensor a = torch::randn({64, 96}).to(torch::kBFloat16);
+    const torch::Tensor product = torch::matmul(a, a.t());
+    EXPECT_EQ(product.sizes(), (std::vector<std::int64_t>{64, 64}));
+    EXPECT_GE(tracker.current_bytes() - before, 64 * 96 * 2 + 64 * 64 * 2);
+  }
+  EXPECT_EQ(tracker.current_bytes(), before);
 }
 
 TEST(Trainer, SeededCpuRunsRepeatAndLearn) {

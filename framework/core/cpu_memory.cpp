@@ -4,6 +4,8 @@
 #include <torch/version.h>
 
 #include <atomic>
+#include <mutex>
+#include <unordered_map>
 #include <cstring>
 
 namespace lacos {
@@ -20,10 +22,32 @@ void count(std::int64_t bytes) {
   }
 }
 
+// Live allocations by data pointer. The context of every DataPtr handed out is its data pointer
+// itself, as c10::Allocator::raw_allocate requires (bfloat16 matmuls on the CPU allocate raw
+// buffers): the deleter finds the inner allocation and its size here.
 struct Allocation {
   c10::DataPtr inner;
   std::int64_t bytes;
 };
+std::mutex g_mutex;
+std::unordered_map<void*, Allocation>& live() {
+  static auto* allocations = new std::unordered_map<void*, Allocation>();  // outlives static destructors
+  return *allocations;
+}
+
+void release(void* data) {
+  if (data == nullptr) return;
+  Allocation allocation;
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    auto it = live().find(data);
+    if (it == live().end()) return;
+    allocation = std::move(it->second);
+    live().erase(it);
+  }
+  g_current.fetch_sub(allocation.bytes);
+  // allocation.inner frees through the inner allocator's deleter when it goes out of scope.
+}
 
 // LibTorch 2.3 made Allocator::allocate non-const and added copy_data.
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
@@ -40,11 +64,16 @@ class TrackingAllocator final : public c10::Allocator {
     c10::DataPtr inner = inner_->allocate(bytes);
     void* data = inner.get();
     const c10::Device device = inner.device();
+    if (data == nullptr) return inner;  // zero bytes
     count(static_cast<std::int64_t>(bytes));
-    return {data, new Allocation{std::move(inner), static_cast<std::int64_t>(bytes)}, &release, device};
+    {
+      std::lock_guard<std::mutex> lock(g_mutex);
+      live()[data] = Allocation{std::move(inner), static_cast<std::int64_t>(bytes)};
+    }
+    return {data, data, &release, device};
   }
 
-  c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
   void copy_data(void* destination, const void* source, std::size_t bytes) const override {
@@ -53,12 +82,6 @@ class TrackingAllocator final : public c10::Allocator {
 #endif
 
  private:
-  static void release(void* context) {
-    auto* allocation = static_cast<Allocation*>(context);
-    g_current.fetch_sub(allocation->bytes);
-    delete allocation;  // frees through the inner allocator's deleter
-  }
-
   c10::Allocator* inner_;
 };
 

@@ -3,7 +3,10 @@
 #include "core/error.h"
 #include "model/layer_factory.h"
 
+#include <torch/version.h>
+
 #include <cmath>
+#include <cstdlib>
 
 namespace lacos {
 
@@ -28,6 +31,19 @@ void BloomAttentionImpl::set_projection(const std::string& child, std::shared_pt
   }
 }
 
+namespace {
+
+[[maybe_unused]] bool use_fused_attention(const torch::Tensor& hidden) {
+  // LACOS_ATTENTION=math keeps the explicit path (e.g. to compare against HF's computation).
+  static const bool disabled = [] {
+    const char* choice = std::getenv("LACOS_ATTENTION");
+    return choice != nullptr && std::string(choice) == "math";
+  }();
+  return hidden.is_cuda() && !disabled;
+}
+
+}  // namespace
+
 torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& residual,
                                           const torch::Tensor& bias) {
   const std::int64_t batch = hidden.size(0);
@@ -40,6 +56,19 @@ torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const tor
   const torch::Tensor query = heads(0);
   const torch::Tensor key = heads(1);
   const torch::Tensor value = heads(2);
+#if TORCH_VERSION_MAJOR >= 2
+  if (use_fused_attention(hidden)) {
+    // LibTorch 2.x on CUDA: one fused kernel (memory-efficient attention with an additive bias)
+    // instead of materialising the scores and float32 probabilities; it accumulates in float32.
+    const auto four_d = [&](const torch::Tensor& t) { return t.view({batch, n_head_, seq, head_dim_}); };
+    const torch::Tensor context =
+        at::scaled_dot_product_attention(four_d(query), four_d(key), four_d(value), bias.reshape({batch, n_head_, seq, seq}),
+                                         /*dropout_p=*/is_training() ? attention_dropout_ : 0.0, /*is_causal=*/false)
+            .permute({0, 2, 1, 3})
+            .reshape({batch, seq, n_head_ * head_dim_});
+    return torch::dropout(dense->forward(context), hidden_dropout_, is_training()) + residual;
+  }
+#endif
 
   // scores = bias + q k^T / sqrt(head_dim), in the compute dtype, as HF's baddbmm.
   const torch::Tensor scores = torch::baddbmm(bias.reshape({batch * n_head_, seq, seq}), query,

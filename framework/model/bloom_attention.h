@@ -1,6 +1,8 @@
 // BLOOM self-attention: a fused query_key_value projection whose 3 x hidden outputs are laid out
 // per head as [head][q, k, v][head_dim], ALiBi + mask as an additive bias, softmax in float32,
-// and the output projection `dense`. The residual is added here, as in HF.
+// and the output projection `dense`. The residual is added here, as in HF. With LibTorch 2.x on
+// CUDA the scores, softmax and weighted sum run as one scaled_dot_product_attention call with the
+// same additive bias (LACOS_ATTENTION=math selects the explicit path there too).
 #pragma once
 
 #include "model/bloom_config.h"

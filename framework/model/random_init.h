@@ -9,9 +9,14 @@
 
 namespace lacos {
 
-void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed);
+// Where the random values are drawn: on the CPU with a private generator (the same model on every
+// device, dtype and format), or on the model's device (fast for multi-GB benchmarks on a GPU,
+// seeded but device-specific).
+enum class RandomDraw { ReproducibleCpu, ModelDevice };
+
+void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed, RandomDraw draw = RandomDraw::ReproducibleCpu);
 
 BloomModel make_random_bloom(const BloomConfig& config, const torch::TensorOptions& options, std::uint64_t seed,
-                             const WeightFormat& format = {});
+                             const WeightFormat& format = {}, RandomDraw draw = RandomDraw::ReproducibleCpu);
 
 }  // namespace lacos

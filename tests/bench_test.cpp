@@ -1,0 +1,46 @@
+// lacos-bench with no arguments on the CPU (the small stand-in shape), as CI runs it: the JSON
+// carries every figure docs/performance.md needs, and launch/perf_table.py turns it into the table.
+#include "test_support.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace lacos {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Bench, DefaultRunOnCpuReportsEveryFigure) {
+  const auto result = test::run_command(fmt::format("'{}' --json 2>/dev/null", test::bin("lacos-bench").string()));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json report = nlohmann::json::parse(result.output);
+  EXPECT_EQ(report["program"], "lacos-bench");
+  EXPECT_GT(report["peak_tflops"].get<double>(), 0.0);
+  const auto& rows = report["results"];
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["setting"], "default");
+  EXPECT_EQ(rows[1]["setting"], "lean");
+  for (const auto& row : rows) {
+    EXPECT_EQ(row["shape"], "small");
+    EXPECT_EQ(row["tokens_per_step"].get<double>(), 4096.0);
+    EXPECT_GT(row["tokens_per_second"].get<double>(), 0.0);
+    EXPECT_GT(row["mfu"].get<double>(), 0.0);
+    EXPECT_GT(row["peak_allocated_bytes"].get<double>(), 0.0);
+    EXPECT_LT(row["params_non_embedding"].get<double>(), row["params_total"].get<double>());
+  }
+  EXPECT_GT(rows[0]["embed_sentences_per_second"].get<double>(), 0.0);
+  // Activation checkpointing keeps fewer activations alive.
+  EXPECT_LT(rows[1]["peak_allocated_bytes"].get<double>(), rows[0]["peak_allocated_bytes"].get<double>());
+
+  test::TempDir dir;
+  test::write_bytes(dir / "lacos.json", result.output);
+  const fs::path script = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch" / "perf_table.py";
+  const auto table = test::run_command(fmt::format("python3 '{}' '{}' '{}'", script.string(), (dir / "lacos.json").string(),
+                                                   (dir / "lacos.json").string()));
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_NE(table.output.find("| small | lacos lean |"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("Goals:"), std::string::npos) << table.output;
+}
+
+}  // namespace
+}  // namespace lacos
