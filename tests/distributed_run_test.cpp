@@ -158,6 +158,36 @@ TEST_F(DistributedRunTest, KilledRankEndsTheJobAndTheRunContinuesOnOneRank) {
   EXPECT_EQ(read_h5_doubles(h5, "/train/step").back(), 399);
 }
 
+TEST_F(DistributedRunTest, SigtermToMpirunCheckpointsOnAStepAllRanksAgreeOn) {
+  // mpirun passes its SIGTERM on to the ranks (after a few seconds of its own) and sends SIGKILL
+  // after the sigkill timeout (10 s here, as the launch scripts set it): the ranks agree on a step,
+  // checkpoint it and mark the run `interrupted`. The run is long enough not to finish first.
+  const std::string out = (dir_ / "stopped").string();
+  const std::string line = "exec env OMPI_MCA_odls_base_sigkill_timeout=10 " +
+                           exp(2, fmt::format("experiment.output_dir={} train.steps=100000", out)) + " >" +
+                           (dir_ / "mpirun.log").string() + " 2>&1";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const fs::path run = fs::path(out) / "run";
+  for (int i = 0; i < 12000 && !fs::exists(run / "checkpoint-00000010.h5"); ++i) ::usleep(10000);
+  ::kill(pid, SIGTERM);  // `exec env ... mpirun`: the child is mpirun itself
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string log = test::read_bytes(dir_ / "mpirun.log");
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+  ASSERT_EQ(summary_string(run / "run.h5", "status"), "interrupted") << log;
+  const std::string run_log = test::read_bytes(run / "run.log");
+  const std::string marker = "interrupted by signal 15 after ";
+  const std::size_t at = run_log.find(marker);
+  ASSERT_NE(at, std::string::npos) << run_log;
+  const long steps = std::stol(run_log.substr(at + marker.size()));
+  EXPECT_TRUE(fs::exists(run / fmt::format("checkpoint-{:08d}.h5", steps))) << "no checkpoint at step " << steps;
+  EXPECT_EQ(read_h5_doubles(run / "run.h5", "/checkpoints/step").back(), steps);
+}
+
 TEST_F(DistributedRunTest, LaunchScriptsRunOnCpuRanks) {
   const fs::path launch = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch";
   const std::string args = fmt::format("{} train.steps=4 train.eval_every=0", quoted(dir_ / "exp.yaml"));
