@@ -2,6 +2,10 @@
 # machine, from its system packages plus the pip LibTorch.
 
 find_package(Torch REQUIRED)
+# LibTorch 2.12 and later require C++20 of every translation unit that includes ATen.
+if(Torch_VERSION VERSION_GREATER_EQUAL 2.12)
+  set(CMAKE_CXX_STANDARD 20)
+endif()
 # LibTorch's own flags carry the _GLIBCXX_USE_CXX11_ABI setting it was built with; every target
 # that includes LibTorch headers must use the same value or std::string symbols mismatch.
 separate_arguments(LACOS_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
