@@ -187,9 +187,10 @@ void MpiCommunicator::barrier() {
 std::string MpiCommunicator::broadcast_text(const std::string& text, int root) {
   torch::Tensor length = torch::tensor({static_cast<std::int64_t>(text.size())}, torch::kInt64);
   MpiCommunicator::broadcast_raw(length, root);
+  if (length.item<std::int64_t>() == 0) return {};
   torch::Tensor bytes = torch::empty({length.item<std::int64_t>()}, torch::kUInt8);
   if (rank_ == root) std::memcpy(bytes.data_ptr(), text.data(), text.size());
-  if (bytes.numel() > 0) MpiCommunicator::broadcast_raw(bytes, root);
+  MpiCommunicator::broadcast_raw(bytes, root);
   return std::string(static_cast<const char*>(bytes.data_ptr()), static_cast<std::size_t>(bytes.numel()));
 }
 

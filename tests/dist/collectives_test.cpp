@@ -35,6 +35,8 @@ TEST(Collectives, ReduceGatherBroadcastAndText) {
   EXPECT_EQ(value[3].item<std::int64_t>(), 10 + n - 1);
 
   EXPECT_EQ(c.broadcast_text(r == 0 ? std::string("from rank 0\n\0x", 14) : "", 0), std::string("from rank 0\n\0x", 14));
+  EXPECT_EQ(c.broadcast_text("", 0), "");  // nothing to send (no null-pointer memcpy either)
+  EXPECT_EQ(c.all_gather_text("").size(), static_cast<std::size_t>(n));
   const std::vector<std::string> texts = c.all_gather_text(std::string(static_cast<std::size_t>(r * 3), 'a'));
   ASSERT_EQ(texts.size(), static_cast<std::size_t>(n));
   for (int k = 0; k < n; ++k) EXPECT_EQ(texts[static_cast<std::size_t>(k)].size(), static_cast<std::size_t>(3 * k));
