@@ -47,14 +47,7 @@ std::int64_t summary_int(const fs::path& h5, const char* key) {
 class DistributedRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::create_directories(dir_ / "conf" / "model");
-    test::write_bytes(dir_ / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
-    std::string pairs;
-    for (int i = 0; i < 40; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
-    test::write_bytes(dir_ / "data" / "pairs.tsv", pairs);
-    test::write_bytes(dir_ / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
-                                                  "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
-                                                  "A bird sings.\tMusic plays.\t2.0\n");
+    test::write_cat_experiment_inputs(dir_.path());
     test::write_bytes(dir_ / "exp.yaml",
                       fmt::format("defaults:\n  - model: a\n  - _self_\n"
                                   "experiment: {{progress: false, threads: 1}}\n"
@@ -115,15 +108,10 @@ TEST_F(DistributedRunTest, RanksWithAnotherConfigurationAreRefused) {
 TEST_F(DistributedRunTest, KilledRankEndsTheJobAndTheRunContinuesOnOneRank) {
   const std::string out = (dir_ / "killed").string();
   const std::string marker = "LACOS_TEST_MARKER=" + dir_.path().filename().string();
-  // Long enough to be killed mid-run; everything the child needs is made before fork().
-  const std::string line = "exec env " + marker + " " +
-                           exp(2, fmt::format("experiment.output_dir={} train.steps=400", out)) + " >" +
-                           (dir_ / "mpirun.log").string() + " 2>&1";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  // Long enough to be killed mid-run.
+  const pid_t pid = test::start_in_background("exec env " + marker + " " +
+                                              exp(2, fmt::format("experiment.output_dir={} train.steps=400", out)) +
+                                              " >" + (dir_ / "mpirun.log").string() + " 2>&1");
   const fs::path run = fs::path(out) / "run";
   for (int i = 0; i < 12000 && !fs::exists(run / "checkpoint-00000010.h5"); ++i) ::usleep(10000);
   ASSERT_TRUE(fs::exists(run / "checkpoint-00000010.h5")) << test::read_bytes(dir_ / "mpirun.log");
@@ -163,14 +151,9 @@ TEST_F(DistributedRunTest, SigtermToMpirunCheckpointsOnAStepAllRanksAgreeOn) {
   // after the sigkill timeout (10 s here, as the launch scripts set it): the ranks agree on a step,
   // checkpoint it and mark the run `interrupted`. The run is long enough not to finish first.
   const std::string out = (dir_ / "stopped").string();
-  const std::string line = "exec env OMPI_MCA_odls_base_sigkill_timeout=10 " +
-                           exp(2, fmt::format("experiment.output_dir={} train.steps=100000", out)) + " >" +
-                           (dir_ / "mpirun.log").string() + " 2>&1";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t pid = test::start_in_background("exec env OMPI_MCA_odls_base_sigkill_timeout=10 " +
+                                              exp(2, fmt::format("experiment.output_dir={} train.steps=100000", out)) +
+                                              " >" + (dir_ / "mpirun.log").string() + " 2>&1");
   const fs::path run = fs::path(out) / "run";
   for (int i = 0; i < 12000 && !fs::exists(run / "checkpoint-00000010.h5"); ++i) ::usleep(10000);
   ::kill(pid, SIGTERM);  // `exec env ... mpirun`: the child is mpirun itself

@@ -222,14 +222,7 @@ namespace {
 class ResumeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::create_directories(dir_ / "conf" / "model");
-    test::write_bytes(dir_ / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
-    std::string pairs;
-    for (int i = 0; i < 40; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
-    test::write_bytes(dir_ / "data" / "pairs.tsv", pairs);
-    test::write_bytes(dir_ / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
-                                                  "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
-                                                  "A bird sings.\tMusic plays.\t2.0\n");
+    test::write_cat_experiment_inputs(dir_.path());
     test::write_bytes(dir_ / "exp.yaml",
                       fmt::format("defaults:\n  - model: a\n  - _self_\n"
                                   "experiment: {{progress: false, threads: 1}}\n"
@@ -247,14 +240,7 @@ class ResumeTest : public ::testing::Test {
   }
   // Starts lacos-exp, waits for its first checkpoint, sends `signal_number`; returns the exit status.
   int interrupt(const std::string& out, int signal_number) {
-    // Everything the child needs is made before fork(): after it, in a multithreaded process,
-    // only async-signal-safe calls are allowed (a malloc could wait forever on a lock).
-    const std::string line = command(out) + " >/dev/null 2>&1";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    const pid_t pid = test::start_in_background(command(out) + " >/dev/null 2>&1");
     const fs::path run = fs::path(out) / "run";
     for (int i = 0; i < 3000 && !fs::exists(run / "checkpoint-00000020.h5"); ++i) ::usleep(10000);
     ::kill(pid, signal_number);

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace lacos::test {
 
@@ -115,6 +116,29 @@ CommandResult run_command(const std::string& command_line) {
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   return result;
+}
+
+int start_in_background(const std::string& command_line) {
+  const char* line = command_line.c_str();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", line, static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void write_cat_experiment_inputs(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir / "conf" / "model");
+  write_bytes(dir / "conf" / "model" / "a.yaml", "name: tiny-bloom-a\nroot: " + fixture("").string() + "\n");
+  std::string pairs;
+  for (int i = 0; i < 40; ++i) {
+    pairs += "Sentence " + std::to_string(i) + " about cats.\tA text on cats, number " + std::to_string(i) + ".\n";
+  }
+  write_bytes(dir / "data" / "pairs.tsv", pairs);
+  write_bytes(dir / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                                        "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
+                                        "A bird sings.\tMusic plays.\t2.0\n");
 }
 
 }  // namespace lacos::test

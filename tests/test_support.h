@@ -49,6 +49,14 @@ struct CommandResult {
 };
 // Runs a shell command line and captures its output.
 CommandResult run_command(const std::string& command_line);
+// Starts `/bin/sh -c command_line` in the background and returns its pid (for the caller to
+// signal and wait for). Only fork and exec happen in the child: in a multithreaded process
+// anything else (a malloc) could wait for ever on a lock another thread held at fork time.
+int start_in_background(const std::string& command_line);
+
+// The inputs of the small training experiments: conf/model/a.yaml (the tiny-bloom-a fixture),
+// data/pairs.tsv (40 pairs about cats) and data/sts.tsv (5 scored pairs) under `dir`.
+void write_cat_experiment_inputs(const std::filesystem::path& dir);
 
 // Declares `var` as a shared model folder / data file, leaving the test when it is absent.
 #define LACOS_SHARED_MODEL(var, name)                                       \

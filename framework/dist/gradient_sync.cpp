@@ -51,12 +51,12 @@ GradientSync::GradientSync(Communicator& communicator, std::vector<std::pair<std
     const torch::Tensor& first = parameters_[members.front()].second;
     for (const auto& planned : plan_buckets(counts, first.element_size(), bucket_bytes)) {
       Bucket bucket;
-      std::int64_t total = 0;
       for (std::size_t j : planned) {
         bucket.members.push_back(members[j]);
-        total += counts[j];
+        bucket.elements += counts[j];
       }
-      bucket.flat = torch::empty({total}, first.options().requires_grad(false));
+      // One rank never communicates: no buffer (it would cost the adapter's size again on the GPU).
+      if (communicator_.distributed()) bucket.flat = torch::empty({bucket.elements}, first.options().requires_grad(false));
       buckets_.push_back(std::move(bucket));
     }
   }
@@ -64,7 +64,9 @@ GradientSync::GradientSync(Communicator& communicator, std::vector<std::pair<std
 
 std::int64_t GradientSync::bytes_per_step() const {
   std::int64_t bytes = 0;
-  for (const Bucket& bucket : buckets_) bytes += bucket.flat.numel() * static_cast<std::int64_t>(bucket.flat.element_size());
+  for (const Bucket& bucket : buckets_) {
+    bytes += bucket.elements * static_cast<std::int64_t>(parameters_[bucket.members.front()].second.element_size());
+  }
   return bytes;
 }
 

@@ -36,7 +36,8 @@ class GradientSync {
  private:
   struct Bucket {
     std::vector<std::size_t> members;  // indices into parameters_
-    torch::Tensor flat;                // concatenated values, reused every step
+    std::int64_t elements = 0;
+    torch::Tensor flat;                // concatenated values, reused every step (only with several ranks)
   };
   Communicator& communicator_;
   std::vector<std::pair<std::string, torch::Tensor>> parameters_;
