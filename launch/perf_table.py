@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Merges lacos-bench's and bench_hf_peft.py's JSON (one device call) into the markdown table of
-docs/performance.md, with the ratios the performance goals are stated in.
+docs/performance.md, with the ratios the performance goals are stated in. Without the baseline's
+JSON (no torch/transformers/peft where it ran) it prints lacos's rows alone.
 
-    python3 launch/perf_table.py lacos.json hf_peft.json > table.md
+    python3 launch/perf_table.py lacos.json [hf_peft.json] > table.md
 """
 import json
 import sys
@@ -13,11 +14,20 @@ def gib(value):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: perf_table.py LACOS_JSON HF_PEFT_JSON")
-    lacos, baseline = (json.load(open(path)) for path in sys.argv[1:])
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: perf_table.py LACOS_JSON [HF_PEFT_JSON]")
+    lacos = json.load(open(sys.argv[1]))
+    if len(sys.argv) == 2:
+        print(f"Machine: {lacos['device']} (lacos: LibTorch {lacos['libtorch']}; no baseline); "
+              f"MFU against {lacos['peak_tflops']:.3g} TFLOP/s.\n")
+        print("| shape | run | tokens/s | peak allocated | MFU | embedding sentences/s |\n|---|---|---|---|---|---|")
+        for row in lacos["results"]:
+            embed = row.get("embed_sentences_per_second")
+            print(f"| {row['shape']} | lacos {row['setting']} | {row['tokens_per_second']:.0f} | "
+                  f"{gib(row['peak_allocated_bytes'])} | {100 * row['mfu']:.1f}% | {'-' if embed is None else f'{embed:.0f}'} |")
+        return
+    baseline = json.load(open(sys.argv[2]))
     base = {row["shape"]: row for row in baseline["results"]}
-    label = baseline.get("label", "HF+PEFT")
     print(f"Machine: {lacos['device']} (lacos: LibTorch {lacos['libtorch']}; baseline: torch {baseline.get('torch', '?')}, "
           f"transformers {baseline.get('transformers', '?')}, peft {baseline.get('peft', '?')}); "
           f"MFU against {lacos['peak_tflops']:.3g} TFLOP/s.\n")
@@ -25,7 +35,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     goals = []
     for shape, reference in base.items():
-        print(f"| {shape} | {label} | {reference['tokens_per_second']:.0f} | 1.00x | {gib(reference['peak_allocated_bytes'])} | "
+        print(f"| {shape} | HF+PEFT | {reference['tokens_per_second']:.0f} | 1.00x | {gib(reference['peak_allocated_bytes'])} | "
               f"1.00x | {100 * reference['mfu']:.1f}% | {reference.get('embed_sentences_per_second', 0):.0f} | 1.00x |")
         for row in (r for r in lacos["results"] if r["shape"] == shape):
             speed = row["tokens_per_second"] / reference["tokens_per_second"]

@@ -41,6 +41,9 @@ TEST(Bench, DefaultRunOnCpuReportsEveryFigure) {
   ASSERT_EQ(table.exit_code, 0) << table.output;
   EXPECT_NE(table.output.find("| small | lacos lean |"), std::string::npos) << table.output;
   EXPECT_NE(table.output.find("Goals:"), std::string::npos) << table.output;
+  const auto alone = test::run_command(fmt::format("python3 '{}' '{}'", script.string(), (dir / "lacos.json").string()));
+  ASSERT_EQ(alone.exit_code, 0) << alone.output;
+  EXPECT_NE(alone.output.find("| small | lacos default |"), std::string::npos) << alone.output;
 }
 
 }  // namespace

@@ -56,9 +56,7 @@ int main(int argc, char** argv) {
     app.add_option("--bucket-mb", bucket_mb, "bucket cap (dist.bucket_mb)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     lacos::configure_torch_threads();
-    lacos::DistOptions options;
-    options.backend = "auto";
-    const auto communicator = lacos::make_communicator(options, torch::kCPU);
+    const auto communicator = lacos::make_communicator(lacos::DistOptions{}, torch::kCPU);  // backend auto
     const int ranks = communicator->size();
     const bool report = communicator->rank() == 0;
     if (report) {

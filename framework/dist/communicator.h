@@ -46,9 +46,6 @@ class Communicator {
   // True on every rank when `flag` is true on any rank (e.g. a stop request seen by one rank).
   virtual bool any(bool flag) = 0;
 
-  // Ends every rank of the job now (after a fatal error on this one); never returns.
-  [[noreturn]] virtual void abort(int exit_code) = 0;
-
   bool distributed() const { return size() > 1; }
 };
 
@@ -66,7 +63,6 @@ class SingleProcessCommunicator final : public Communicator {
   std::string broadcast_text(const std::string& text, int) override { return text; }
   std::vector<std::string> all_gather_text(const std::string& text) override { return {text}; }
   bool any(bool flag) override { return flag; }
-  [[noreturn]] void abort(int exit_code) override;
 };
 
 // The process-wide single-process communicator (for code paths that run without a job).

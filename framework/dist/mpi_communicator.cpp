@@ -1,7 +1,6 @@
 #include "dist/mpi_communicator.h"
 
 #include "core/stop_signal.h"
-#include "dist/mpi_environment.h"
 
 #include <cstring>
 #include <optional>
@@ -216,7 +215,5 @@ bool MpiCommunicator::any(bool flag) {
   MpiCommunicator::reduce_sum_raw(value);
   return value.item<double>() > 0;
 }
-
-void MpiCommunicator::abort(int exit_code) { abort_job(exit_code); }
 
 }  // namespace lacos

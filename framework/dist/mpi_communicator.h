@@ -45,7 +45,6 @@ class MpiCommunicator : public Communicator {
   std::string broadcast_text(const std::string& text, int root) override;
   std::vector<std::string> all_gather_text(const std::string& text) override;
   bool any(bool flag) override;
-  [[noreturn]] void abort(int exit_code) override;
 
  protected:
   // Whether the raw calls below take tensors on `device` directly; others are staged through host memory.

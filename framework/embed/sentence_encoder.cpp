@@ -72,8 +72,9 @@ torch::Tensor SentenceEncoder::encode(const std::vector<std::string>& sentences,
                    [&](std::size_t a, std::size_t b) { return tokens[a].size() > tokens[b].size(); });
 
   const bool sharded = shards_ != nullptr && shards_->distributed();
-  torch::Tensor out = torch::zeros({static_cast<std::int64_t>(sentences.size()), model_->config().hidden_size},
-                                   torch::kFloat32);
+  // Sharded, the rows other ranks compute must be zero here for the sum.
+  const std::vector<std::int64_t> shape = {static_cast<std::int64_t>(sentences.size()), model_->config().hidden_size};
+  torch::Tensor out = sharded ? torch::zeros(shape, torch::kFloat32) : torch::empty(shape, torch::kFloat32);
   for (std::size_t start = 0; start < order.size(); start += options_.batch_size) {
     const std::size_t end = std::min(order.size(), start + static_cast<std::size_t>(options_.batch_size));
     if (sharded && static_cast<int>((start / options_.batch_size) % shards_->size()) != shards_->rank()) {
@@ -90,7 +91,7 @@ torch::Tensor SentenceEncoder::encode(const std::vector<std::string>& sentences,
     out.index_copy_(0, torch::tensor(rows, torch::kInt64), embed_batch(batch).to(torch::kCPU));
     if (progress != nullptr) progress->advance(static_cast<std::int64_t>(end - start));
   }
-  if (sharded) shards_->all_reduce_sum_(out);  // rows a rank did not compute are zero there
+  if (sharded) shards_->all_reduce_sum_(out);
   return out;
 }
 

@@ -10,8 +10,9 @@
 namespace lacos {
 
 // Where the random values are drawn: on the CPU with a private generator (the same model on every
-// device, dtype and format), or on the model's device (fast for multi-GB benchmarks on a GPU,
-// seeded but device-specific).
+// device, dtype and format, global RNG untouched), or on the model's device from its default
+// generator, reseeded with `seed` (fast for multi-GB benchmark models on a GPU; device-specific
+// values, and the global RNG is reset).
 enum class RandomDraw { ReproducibleCpu, ModelDevice };
 
 void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed, RandomDraw draw = RandomDraw::ReproducibleCpu);
