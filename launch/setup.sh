@@ -4,6 +4,9 @@
 #   launch/setup.sh                 # Release build in ./build, binaries in ./build/bin
 #   BUILD_DIR=build-asan CMAKE_ARGS="-DLACOS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" launch/setup.sh
 #
+# LibTorch is the pinned torch wheel (LACOS_TORCH_SPEC), installed into .venv beside the checkout:
+# the one LibTorch line of every machine, built with CUDA 13 like the GPU machine's. Where a Python
+# already has that torch (the GPU machine, which has no internet), LACOS_PYTHON=python3 uses it.
 # Re-running is cheap: installed packages are skipped and the build is incremental.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,14 +14,14 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 CMAKE_ARGS=${CMAKE_ARGS:-}
 JOBS=${JOBS:-$(nproc)}
+LACOS_TORCH_SPEC=${LACOS_TORCH_SPEC:-torch==2.11.0}   # PyPI's 2.11.0 for Linux x86_64 is the cu130 build
 
 packages=(
   build-essential cmake pkg-config
-  libtorch-dev libopenblas0-pthread   # LibTorch 1.13 (CPU); OpenBLAS: without it fp32 matmul is ~16x slower
-  libopenblas0-openmp                 # the OpenMP build, which lacos binaries prefer (cmake/Dependencies.cmake)
+  python3 python3-venv                # the venv that holds the torch wheel (LibTorch)
   libopenmpi-dev openmpi-bin          # MPI (launching, data-parallel sync)
   libyaml-cpp-dev libhdf5-dev         # experiment files, results and embeddings
-  nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev zlib1g-dev
+  nlohmann-json3-dev libcli11-dev libgtest-dev zlib1g-dev
   python3-h5py curl ca-certificates   # tests read run.h5 with h5py; launch/download-data.sh fetches datasets
 )
 
@@ -26,7 +29,7 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if [ ${#missing[@]} -gt 0 ]; then
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -34,15 +37,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Debian's LibTorch links the reference BLAS unless OpenBLAS is the chosen alternative.
-if command -v update-alternatives >/dev/null; then
-  blas=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value:/{print $2}')
-  case "$blas" in
-    *openblas*|"") ;;
-    *) echo "setup: note: libblas.so.3 points to $blas, not OpenBLAS; LibTorch matmul will be slow" ;;
-  esac
+# LibTorch from the torch wheel, in .venv (unless LACOS_PYTHON names a Python that has it).
+torch_version=${LACOS_TORCH_SPEC#torch==}
+if [ -n "${LACOS_PYTHON:-}" ]; then
+  python=$LACOS_PYTHON
+else
+  python=.venv/bin/python
+  if ! "$python" -c 'import torch' >/dev/null 2>&1 ||
+     [ "$("$python" -c 'import torch; print(torch.__version__.split("+")[0])')" != "$torch_version" ]; then
+    [ -x "$python" ] || python3 -m venv .venv
+    echo "setup: installing $LACOS_TORCH_SPEC into .venv (LibTorch with CUDA; ~4.5 GB the first time)"
+    .venv/bin/pip install --quiet --disable-pip-version-check "$LACOS_TORCH_SPEC"
+  fi
 fi
+"$python" -c 'import torch; print("setup: LibTorch", torch.__version__, "CUDA", torch.version.cuda)'
 
-cmake -S . -B "$BUILD_DIR" $CMAKE_ARGS >/dev/null
+case "$python" in
+  /*) ;;
+  */*) python="$PWD/$python" ;;
+  *) python=$(command -v "$python") ;;
+esac
+cmake -S . -B "$BUILD_DIR" -DLACOS_PYTHON="$python" $CMAKE_ARGS >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS"
 echo "setup: built into $BUILD_DIR/bin (add it to PATH: export PATH=\"$PWD/$BUILD_DIR/bin:\$PATH\")"

@@ -14,7 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 struct BadCase {
   const char* name;
@@ -40,11 +39,11 @@ void write_experiment(const fs::path& dir, const std::string& extra = "") {
 }
 
 std::string exp(const fs::path& dir, const std::string& arguments) {
-  return fmt::format("{} {} {}", quoted(test::bin("lacos-exp")), quoted(dir / "exp.yaml"), arguments);
+  return fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir / "exp.yaml"), arguments);
 }
 
 std::string tool(const char* program, const std::string& arguments) {
-  return fmt::format("{} {}", quoted(test::bin(program)), arguments);
+  return fmt::format("{} {}", test::quoted(test::bin(program)), arguments);
 }
 
 const std::vector<BadCase>& catalogue() {
@@ -61,7 +60,7 @@ const std::vector<BadCase>& catalogue() {
       {"interpolation to nothing", [](const fs::path& d) { write_experiment(d); return exp(d, "model.hub_id='${model.nam}'"); }, "refers to a key that does not exist"},
       {"unset environment variable", [](const fs::path& d) { write_experiment(d); return "env -u LACOS_NOPE " + exp(d, "model.root='${env:LACOS_NOPE}'"); }, "environment variable LACOS_NOPE is not set"},
       {"several values without -m", [](const fs::path& d) { write_experiment(d); return exp(d, "optim.lr=1e-3,2e-3"); }, "add -m (--multirun)"},
-      {"missing experiment file", [](const fs::path& d) { return tool("lacos-exp", quoted(d / "nope.yaml")); }, "config file not found"},
+      {"missing experiment file", [](const fs::path& d) { return tool("lacos-exp", test::quoted(d / "nope.yaml")); }, "config file not found"},
       {"missing model folder", [](const fs::path& d) { write_experiment(d); return exp(d, "model.root=/nowhere model.name=bloom-1b7"); }, "huggingface-cli download bigscience/bloom-1b7"},
       {"missing data file", [](const fs::path& d) { write_experiment(d); return exp(d, "data.pairs=[gone.tsv]"); }, "gone.tsv not found"},
       {"empty training file", [](const fs::path& d) { write_experiment(d); test::write_bytes(d / "data" / "pairs.tsv", ""); return exp(d, ""); }, "pairs.tsv"},
@@ -86,15 +85,15 @@ const std::vector<BadCase>& catalogue() {
          write_experiment(d);
          test::run_command(exp(d, "train.steps=1"));
          return exp(d, "train.steps=2"); }, "holds a run with another configuration", true},
-      {"resume of a folder without runs", [](const fs::path& d) { fs::create_directories(d / "empty"); return tool("lacos-exp", "--resume " + quoted(d / "empty")); }, "neither a run folder"},
+      {"resume of a folder without runs", [](const fs::path& d) { fs::create_directories(d / "empty"); return tool("lacos-exp", "--resume " + test::quoted(d / "empty")); }, "neither a run folder"},
       {"adapter of another base", [](const fs::path& d) {
          write_experiment(d);
          test::write_bytes(d / "one.tsv", "A cat.\tA cat sits.\t4.0\nA dog.\tRain.\t1.0\n");
-         return tool("lacos-eval", fmt::format("--model {} --adapter {} {}", quoted(test::fixture("tiny-bloom-b")),
-                                               quoted(test::fixture("tiny-bloom-a/adapter")), quoted(d / "one.tsv"))); }, "adapter"},
-      {"report of a corrupt run.h5", [](const fs::path& d) { test::write_bytes(d / "r" / "run.h5", "junk"); return tool("lacos-report", quoted(d / "r") + " --out " + quoted(d / "rep")); }, "not an HDF5 file, or damaged"},
-      {"prepare-data without datasets", [](const fs::path& d) { fs::create_directories(d / "nodata"); return tool("lacos-prepare-data", "--data " + quoted(d / "nodata")); }, "sts-dev.csv"},
-      {"embed input that is not UTF-8", [](const fs::path& d) { test::write_bytes(d / "in.txt", "ok\n\xc3\x28 bad\n"); return tool("lacos-embed", fmt::format("--model {} --input {} --output {}", quoted(test::fixture("tiny-bloom-a")), quoted(d / "in.txt"), quoted(d / "o.h5"))); }, "UTF-8"},
+         return tool("lacos-eval", fmt::format("--model {} --adapter {} {}", test::quoted(test::fixture("tiny-bloom-b")),
+                                               test::quoted(test::fixture("tiny-bloom-a/adapter")), test::quoted(d / "one.tsv"))); }, "adapter"},
+      {"report of a corrupt run.h5", [](const fs::path& d) { test::write_bytes(d / "r" / "run.h5", "junk"); return tool("lacos-report", test::quoted(d / "r") + " --out " + test::quoted(d / "rep")); }, "not an HDF5 file, or damaged"},
+      {"prepare-data without datasets", [](const fs::path& d) { fs::create_directories(d / "nodata"); return tool("lacos-prepare-data", "--data " + test::quoted(d / "nodata")); }, "sts-dev.csv"},
+      {"embed input that is not UTF-8", [](const fs::path& d) { test::write_bytes(d / "in.txt", "ok\n\xc3\x28 bad\n"); return tool("lacos-embed", fmt::format("--model {} --input {} --output {}", test::quoted(test::fixture("tiny-bloom-a")), test::quoted(d / "in.txt"), test::quoted(d / "o.h5"))); }, "UTF-8"},
   };
   return cases;
 }

@@ -46,5 +46,23 @@ TEST(Bench, DefaultRunOnCpuReportsEveryFigure) {
   EXPECT_NE(alone.output.find("| small | lacos default |"), std::string::npos) << alone.output;
 }
 
+// launch/gpu-check.sh's first device call in its CPU mode (what is run before it goes to the GPU):
+// the device checks, the 12-step run over the MPI backend with collectives forced and 8-bit Adam
+// on every adapter tensor, and lacos-bench's step; it reuses this build.
+TEST(Bench, GpuCheckScriptSmokeRunsOnCpu) {
+  if (!fs::exists(test::bin("lacos-check-device"))) GTEST_SKIP() << "benchmarks not built (LACOS_BUILD_BENCHMARKS=OFF)";
+  test::TempDir dir;
+  const fs::path root = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path();
+  const auto result = test::run_command(fmt::format(
+      "cd {} && LACOS_DEVICE=cpu LACOS_THREADS=2 BUILD_DIR={} OUT={} launch/gpu-check.sh smoke 2>&1", test::quoted(root),
+      test::quoted(test::bin("lacos-exp").parent_path().parent_path()), test::quoted(dir / "out")));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("smoke passed"), std::string::npos) << result.output;
+  const std::string checks = test::read_bytes(dir / "out" / "check-device.txt");
+  EXPECT_NE(checks.find("PASS parity tiny-bloom-b left padding float32"), std::string::npos) << checks;
+  EXPECT_NE(checks.find("PASS fused attention vs explicit, bfloat16 on cpu, L = 64"), std::string::npos) << checks;
+  EXPECT_NE(checks.find("0 check(s) failed"), std::string::npos) << checks;
+}
+
 }  // namespace
 }  // namespace lacos

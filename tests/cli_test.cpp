@@ -12,7 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 TEST(Cli, TokenizeEncodesAndDecodesJsonLines) {
   test::TempDir dir;
@@ -24,14 +23,14 @@ TEST(Cli, TokenizeEncodesAndDecodesJsonLines) {
   }
   test::write_bytes(dir / "in.jsonl", input);
   test::write_bytes(dir / "ids.jsonl", expected);
-  const std::string tokenizer = quoted(test::fixture("tiny-bloom-b/tokenizer.json"));
-  const auto encoded = test::run_command(fmt::format("{} --tokenizer {} < {}", quoted(test::bin("lacos-tokenize")),
-                                                     tokenizer, quoted(dir / "in.jsonl")));
+  const std::string tokenizer = test::quoted(test::fixture("tiny-bloom-b/tokenizer.json"));
+  const auto encoded = test::run_command(fmt::format("{} --tokenizer {} < {}", test::quoted(test::bin("lacos-tokenize")),
+                                                     tokenizer, test::quoted(dir / "in.jsonl")));
   ASSERT_EQ(encoded.exit_code, 0) << encoded.output;
   EXPECT_EQ(encoded.output, expected);
   const auto decoded = test::run_command(fmt::format("{} --tokenizer {} --decode < {}",
-                                                     quoted(test::bin("lacos-tokenize")), tokenizer,
-                                                     quoted(dir / "ids.jsonl")));
+                                                     test::quoted(test::bin("lacos-tokenize")), tokenizer,
+                                                     test::quoted(dir / "ids.jsonl")));
   ASSERT_EQ(decoded.exit_code, 0) << decoded.output;
   std::string round_trip;
   for (const Json& item : cases) round_trip += item["text"].dump() + "\n";
@@ -41,9 +40,9 @@ TEST(Cli, TokenizeEncodesAndDecodesJsonLines) {
 TEST(Cli, TokenizeRejectsBadLinesWithTheLineNumber) {
   test::TempDir dir;
   test::write_bytes(dir / "in.jsonl", "\"fine\"\n[1, 2]\n");
-  const auto result = test::run_command(fmt::format("{} --tokenizer {} < {}", quoted(test::bin("lacos-tokenize")),
-                                                    quoted(test::fixture("tiny-bloom-a/tokenizer.json")),
-                                                    quoted(dir / "in.jsonl")));
+  const auto result = test::run_command(fmt::format("{} --tokenizer {} < {}", test::quoted(test::bin("lacos-tokenize")),
+                                                    test::quoted(test::fixture("tiny-bloom-a/tokenizer.json")),
+                                                    test::quoted(dir / "in.jsonl")));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("lacos-tokenize: error: stdin line 2: expected a JSON string, got array"),
             std::string::npos)
@@ -57,8 +56,8 @@ TEST(Cli, EmbedWritesReferenceEmbeddingsInInputOrder) {
   for (const Json& sentence : reference["sentences"]) lines += sentence.get<std::string>() + "\n";
   test::write_bytes(dir / "sentences.txt", lines);
   const auto result = test::run_command(
-      fmt::format("{} --model {} --input {} --output {} --batch-size 4", quoted(test::bin("lacos-embed")),
-                  quoted(test::fixture("tiny-bloom-b")), quoted(dir / "sentences.txt"), quoted(dir / "out.h5")));
+      fmt::format("{} --model {} --input {} --output {} --batch-size 4", test::quoted(test::bin("lacos-embed")),
+                  test::quoted(test::fixture("tiny-bloom-b")), test::quoted(dir / "sentences.txt"), test::quoted(dir / "out.h5")));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const torch::Tensor embeddings = read_embeddings_h5(dir / "out.h5");
   const torch::Tensor expected = load_safetensors(test::fixture("tiny-bloom-b/reference.safetensors")).at("right.mean_pooled");
@@ -73,22 +72,22 @@ TEST(Cli, EmbedAppliesAPeftAdapterAndInt8Base) {
   std::string lines;
   for (const Json& pair : reference["pairs"]) lines += pair[0].get<std::string>() + "\n";
   test::write_bytes(dir / "anchors.txt", lines);
-  const std::string base = fmt::format("{} --model {} --input {}", quoted(test::bin("lacos-embed")),
-                                       quoted(test::fixture("tiny-bloom-a")), quoted(dir / "anchors.txt"));
-  const auto adapted = test::run_command(fmt::format("{} --output {} --adapter {}", base, quoted(dir / "lora.h5"),
-                                                     quoted(test::fixture("tiny-bloom-a/adapter"))));
+  const std::string base = fmt::format("{} --model {} --input {}", test::quoted(test::bin("lacos-embed")),
+                                       test::quoted(test::fixture("tiny-bloom-a")), test::quoted(dir / "anchors.txt"));
+  const auto adapted = test::run_command(fmt::format("{} --output {} --adapter {}", base, test::quoted(dir / "lora.h5"),
+                                                     test::quoted(test::fixture("tiny-bloom-a/adapter"))));
   ASSERT_EQ(adapted.exit_code, 0) << adapted.output;
   const torch::Tensor expected =
       load_safetensors(test::fixture("tiny-bloom-a/reference_lora.safetensors")).at("anchor.embedding");
   EXPECT_LT((read_embeddings_h5(dir / "lora.h5") - expected).abs().max().item<double>(), 1e-4);
 
   const auto int8 = test::run_command(fmt::format("{} --output {} --adapter {} --base-weights int8", base,
-                                                  quoted(dir / "int8.h5"), quoted(test::fixture("tiny-bloom-a/adapter"))));
+                                                  test::quoted(dir / "int8.h5"), test::quoted(test::fixture("tiny-bloom-a/adapter"))));
   ASSERT_EQ(int8.exit_code, 0) << int8.output;
   EXPECT_GT(torch::cosine_similarity(read_embeddings_h5(dir / "int8.h5"), expected, 1).min().item<double>(), 0.99);
 
-  const auto wrong = test::run_command(fmt::format("{} --output {} --adapter {}", base, quoted(dir / "x.h5"),
-                                                   quoted(test::fixture("tiny-bloom-b/adapter"))));
+  const auto wrong = test::run_command(fmt::format("{} --output {} --adapter {}", base, test::quoted(dir / "x.h5"),
+                                                   test::quoted(test::fixture("tiny-bloom-b/adapter"))));
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.output.find("adapter made for another base model?"), std::string::npos) << wrong.output;
 }
@@ -99,8 +98,8 @@ TEST(Cli, EmbedShowsProgressOnLongInputs) {
   for (int i = 0; i < 600; ++i) lines += "Sentence number " + std::to_string(i) + ".\n";
   test::write_bytes(dir / "many.txt", lines);
   const auto result = test::run_command(fmt::format("{} --model {} --input {} --output {} --batch-size 128",
-                                                    quoted(test::bin("lacos-embed")), quoted(test::fixture("tiny-bloom-a")),
-                                                    quoted(dir / "many.txt"), quoted(dir / "many.h5")));
+                                                    test::quoted(test::bin("lacos-embed")), test::quoted(test::fixture("tiny-bloom-a")),
+                                                    test::quoted(dir / "many.txt"), test::quoted(dir / "many.h5")));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("lacos-embed ["), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("600/600 sent"), std::string::npos) << result.output;
@@ -110,22 +109,22 @@ TEST(Cli, EmbedShowsProgressOnLongInputs) {
 TEST(Cli, EmbedErrorsAreOneLine) {
   test::TempDir dir;
   test::write_bytes(dir / "bad.txt", "fine\nnot \xff utf8\n");
-  const auto bad_text = test::run_command(fmt::format("{} --model {} --input {} --output {}", quoted(test::bin("lacos-embed")),
-                                                      quoted(test::fixture("tiny-bloom-a")), quoted(dir / "bad.txt"),
-                                                      quoted(dir / "out.h5")));
+  const auto bad_text = test::run_command(fmt::format("{} --model {} --input {} --output {}", test::quoted(test::bin("lacos-embed")),
+                                                      test::quoted(test::fixture("tiny-bloom-a")), test::quoted(dir / "bad.txt"),
+                                                      test::quoted(dir / "out.h5")));
   EXPECT_EQ(bad_text.exit_code, 1);
   EXPECT_NE(bad_text.output.find("bad.txt:2: not valid UTF-8"), std::string::npos) << bad_text.output;
   EXPECT_FALSE(fs::exists(dir / "out.h5"));
 
   test::write_bytes(dir / "ok.txt", "a sentence\n");
-  const auto no_model = test::run_command(fmt::format("{} --model {} --input {} --output {}", quoted(test::bin("lacos-embed")),
-                                                      quoted(dir / "no-model"), quoted(dir / "ok.txt"), quoted(dir / "out.h5")));
+  const auto no_model = test::run_command(fmt::format("{} --model {} --input {} --output {}", test::quoted(test::bin("lacos-embed")),
+                                                      test::quoted(dir / "no-model"), test::quoted(dir / "ok.txt"), test::quoted(dir / "out.h5")));
   EXPECT_EQ(no_model.exit_code, 1);
   EXPECT_NE(no_model.output.find("no-model: model folder not found"), std::string::npos) << no_model.output;
 
   const auto bad_pooling = test::run_command(fmt::format("{} --model {} --input {} --output {} --pooling cls",
-                                                         quoted(test::bin("lacos-embed")), quoted(test::fixture("tiny-bloom-a")),
-                                                         quoted(dir / "ok.txt"), quoted(dir / "out.h5")));
+                                                         test::quoted(test::bin("lacos-embed")), test::quoted(test::fixture("tiny-bloom-a")),
+                                                         test::quoted(dir / "ok.txt"), test::quoted(dir / "out.h5")));
   EXPECT_EQ(bad_pooling.exit_code, 1);
   EXPECT_NE(bad_pooling.output.find("unknown pooling 'cls'"), std::string::npos) << bad_pooling.output;
 }
@@ -140,25 +139,25 @@ TEST(Cli, TrainThenEvalWithTheAdapter) {
   const auto trained = test::run_command(fmt::format(
       "{} --model {} --train {} --eval {} --output {} --steps 3 --batch-size 4 --lr 1e-3 --warmup 1 --lora-r 2 "
       "--optimizer adamw8bit --min-8bit-size 0 --quiet",
-      quoted(test::bin("lacos-train")), quoted(test::fixture("tiny-bloom-a")), quoted(dir / "pairs.tsv"),
-      quoted(dir / "sts.tsv"), quoted(dir / "run")));
+      test::quoted(test::bin("lacos-train")), test::quoted(test::fixture("tiny-bloom-a")), test::quoted(dir / "pairs.tsv"),
+      test::quoted(dir / "sts.tsv"), test::quoted(dir / "run")));
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
   const Json metrics = read_json_file(dir / "run" / "metrics.json");
   EXPECT_EQ(metrics["steps"].size(), 3u);
   EXPECT_EQ(metrics["optimizer"], "adamw8bit");
   EXPECT_DOUBLE_EQ(metrics["optimizer_fraction_8bit"].get<double>(), 1.0);
   const double trained_spearman = metrics["evals"].back()["sts"]["sts"]["spearman"];
-  const auto evaluated = test::run_command(fmt::format("{} --model {} --adapter {} {}", quoted(test::bin("lacos-eval")),
-                                                       quoted(test::fixture("tiny-bloom-a")), quoted(dir / "run" / "adapter"),
-                                                       quoted(dir / "sts.tsv")));
+  const auto evaluated = test::run_command(fmt::format("{} --model {} --adapter {} {}", test::quoted(test::bin("lacos-eval")),
+                                                       test::quoted(test::fixture("tiny-bloom-a")), test::quoted(dir / "run" / "adapter"),
+                                                       test::quoted(dir / "sts.tsv")));
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
   const Json scores = Json::parse(evaluated.output);
   EXPECT_EQ(scores["sts"]["pairs"], 4);
   EXPECT_NEAR(scores["sts"]["spearman"].get<double>(), trained_spearman, 1e-6);  // the saved adapter is the trained one
 
   const auto bad = test::run_command(fmt::format("{} --model {} --train {} --output {} --optimizer sgd",
-                                                 quoted(test::bin("lacos-train")), quoted(test::fixture("tiny-bloom-a")),
-                                                 quoted(dir / "pairs.tsv"), quoted(dir / "run2")));
+                                                 test::quoted(test::bin("lacos-train")), test::quoted(test::fixture("tiny-bloom-a")),
+                                                 test::quoted(dir / "pairs.tsv"), test::quoted(dir / "run2")));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("unknown optimizer 'sgd'"), std::string::npos) << bad.output;
 }
@@ -170,8 +169,8 @@ TEST(Cli, EvalReportsSemEvalYearsAllAndMean) {
   test::write_bytes(dir / "STS99" / "STS.gs.a.txt", "4.5\n0.5\n\n");
   test::write_bytes(dir / "STS99" / "STS.input.b.txt", "Sun.\tThe sun.\nCar.\tBread.\nHi.\tHello.\n");
   test::write_bytes(dir / "STS99" / "STS.gs.b.txt", "4\n0\n5\n");
-  const auto result = test::run_command(fmt::format("{} --model {} {}", quoted(test::bin("lacos-eval")),
-                                                    quoted(test::fixture("tiny-bloom-a")), quoted(dir / "STS99")));
+  const auto result = test::run_command(fmt::format("{} --model {} {}", test::quoted(test::bin("lacos-eval")),
+                                                    test::quoted(test::fixture("tiny-bloom-a")), test::quoted(dir / "STS99")));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const Json scores = Json::parse(result.output);
   EXPECT_EQ(scores["STS99.a"]["pairs"], 2);  // the empty gold line is unscored

@@ -20,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 // The pid of the process whose environment holds both `a` and `b`, or 0.
 pid_t process_with_environment(const std::string& a, const std::string& b) {
@@ -61,7 +60,7 @@ class DistributedRunTest : public ::testing::Test {
                                   (dir_ / "data").string()));
   }
   std::string exp(int ranks, const std::string& arguments) const {
-    const std::string program = fmt::format("{} {} {}", quoted(test::bin("lacos-exp")), quoted(dir_ / "exp.yaml"), arguments);
+    const std::string program = fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), arguments);
     if (ranks == 0) return program;
     return fmt::format("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n {} --oversubscribe --bind-to none {}",
                        ranks, program);
@@ -70,9 +69,10 @@ class DistributedRunTest : public ::testing::Test {
 };
 
 TEST_F(DistributedRunTest, TwoRanksTrainLikeOneAndOnlyRankZeroWrites) {
-  const auto one = test::run_command(exp(0, fmt::format("experiment.output_dir={}", (dir_ / "one").string())));
+  // Every step logs (train.log_every=1), so the two runs' losses compare step by step.
+  const auto one = test::run_command(exp(0, fmt::format("experiment.output_dir={} train.log_every=1", (dir_ / "one").string())));
   ASSERT_EQ(one.exit_code, 0) << one.output;
-  const auto two = test::run_command(exp(2, fmt::format("experiment.output_dir={}", (dir_ / "two").string())));
+  const auto two = test::run_command(exp(2, fmt::format("experiment.output_dir={} train.log_every=1", (dir_ / "two").string())));
   ASSERT_EQ(two.exit_code, 0) << two.output;
   const fs::path a = dir_ / "one" / "run" / "run.h5", b = dir_ / "two" / "run" / "run.h5";
   EXPECT_EQ(summary_string(b, "status"), "completed");
@@ -138,7 +138,7 @@ TEST_F(DistributedRunTest, KilledRankEndsTheJobAndTheRunContinuesOnOneRank) {
   EXPECT_TRUE(state == "failed" || state == "interrupted") << state << "\n" << log;
   if (state == "failed") EXPECT_NE(summary_string(h5, "error").find("rank 0"), std::string::npos);
   // The same run continues on one rank from its last checkpoint and completes.
-  const auto resumed = test::run_command(fmt::format("{} --resume {}", quoted(test::bin("lacos-exp")), quoted(run)));
+  const auto resumed = test::run_command(fmt::format("{} --resume {}", test::quoted(test::bin("lacos-exp")), test::quoted(run)));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_EQ(summary_string(h5, "status"), "completed");
   EXPECT_EQ(summary_int(h5, "world_size"), 1);
@@ -173,18 +173,18 @@ TEST_F(DistributedRunTest, SigtermToMpirunCheckpointsOnAStepAllRanksAgreeOn) {
 
 TEST_F(DistributedRunTest, LaunchScriptsRunOnCpuRanks) {
   const fs::path launch = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch";
-  const std::string args = fmt::format("{} train.steps=4 train.eval_every=0", quoted(dir_ / "exp.yaml"));
-  const auto node = test::run_command(fmt::format("RANKS=2 {} {} experiment.output_dir={}", quoted(launch / "train-node.sh"),
+  const std::string args = fmt::format("{} train.steps=4 train.eval_every=0", test::quoted(dir_ / "exp.yaml"));
+  const auto node = test::run_command(fmt::format("RANKS=2 {} {} experiment.output_dir={}", test::quoted(launch / "train-node.sh"),
                                                   args, (dir_ / "node").string()));
   ASSERT_EQ(node.exit_code, 0) << node.output;
   EXPECT_EQ(summary_int(dir_ / "node" / "run" / "run.h5", "world_size"), 2);
   test::write_bytes(dir_ / "hosts", "# this machine twice\nlocalhost slots=2\n");
   const auto hostfile = test::run_command(fmt::format("RANKS_PER_NODE=2 {} {} {} experiment.output_dir={}",
-                                                      quoted(launch / "train-hostfile.sh"), quoted(dir_ / "hosts"), args,
+                                                      test::quoted(launch / "train-hostfile.sh"), test::quoted(dir_ / "hosts"), args,
                                                       (dir_ / "hostfile").string()));
   ASSERT_EQ(hostfile.exit_code, 0) << hostfile.output;
   EXPECT_EQ(summary_int(dir_ / "hostfile" / "run" / "run.h5", "world_size"), 2);
-  EXPECT_EQ(test::run_command("bash -n " + quoted(launch / "slurm.sbatch")).exit_code, 0);
+  EXPECT_EQ(test::run_command("bash -n " + test::quoted(launch / "slurm.sbatch")).exit_code, 0);
 }
 
 TEST_F(DistributedRunTest, NcclIsCompiledWhereCudaIsAndNeedsACudaModel) {

@@ -230,7 +230,7 @@ TEST_F(LoraTest, MergeAndUnmergeKeepOutputs) {
   }
 }
 
-TEST_F(LoraTest, AdapterMathStaysFloat32OnABfloat16Base) {
+TEST_F(LoraTest, AdapterWeightsAndGradientsStayFloat32OnABfloat16Base) {
   BloomModel model = make_random_bloom(config(), torch::TensorOptions().dtype(torch::kBFloat16), 4);
   LoraConfig lora;
   apply_lora(*model, lora);

@@ -113,12 +113,12 @@ TEST(Adam8bit, NonFiniteGradientSkipsTheStep) {
   torch::Tensor grad = torch::ones({5000});
   grad[7] = std::numeric_limits<float>::quiet_NaN();
   weight.mutable_grad() = grad;
-  EXPECT_FALSE(adam.step(0.1));
+  EXPECT_FALSE(adam.step(0.1).item<bool>());
   EXPECT_TRUE(torch::equal(weight, torch::ones({5000})));
   EXPECT_EQ(adam.steps_skipped(), 1);
   EXPECT_EQ(adam.steps_taken(), 0);
   weight.mutable_grad() = torch::ones({5000});
-  EXPECT_TRUE(adam.step(0.1));
+  EXPECT_TRUE(adam.step(0.1).item<bool>());
   EXPECT_EQ(adam.steps_taken(), 1);
 }
 
@@ -152,6 +152,49 @@ TEST(Adam8bit, StateSavesAndLoadsExactly) {
   Adam empty({{"w", torch::zeros({3}, torch::requires_grad())}}, {});
   EXPECT_ERROR_CONTAINS(empty.load_state({}), "tensor 'step' is missing");
   EXPECT_ERROR_CONTAINS(AdamOptions::from_name("sgd"), "unknown optimizer 'sgd'");
+}
+
+// All tensors in a few flat buffers give each tensor exactly what an optimizer of its own would:
+// blocks never span two tensors, and a tensor without a gradient is left alone.
+TEST(Adam, MultiTensorStepEqualsOnePerTensor) {
+  for (const char* name : {"adamw8bit", "adamw", "adam8bit", "adam"}) {
+    torch::manual_seed(4);
+    AdamOptions options = AdamOptions::from_name(name);
+    options.weight_decay = 0.01;
+    options.min_8bit_size = 300;  // 8-bit state for the two larger tensors, float32 for the others
+    const std::vector<std::vector<std::int64_t>> shapes = {{20, 30}, {7}, {513}, {3, 5}};
+    std::vector<torch::Tensor> together, alone;
+    std::vector<std::pair<std::string, torch::Tensor>> named;
+    std::vector<std::unique_ptr<Adam>> singles;
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      together.push_back(torch::randn(shapes[i]).requires_grad_(true));
+      alone.push_back(together.back().detach().clone().requires_grad_(true));
+      named.emplace_back("p" + std::to_string(i), together.back());
+      singles.push_back(std::make_unique<Adam>(std::vector<std::pair<std::string, torch::Tensor>>{{"p", alone.back()}}, options));
+    }
+    Adam adam(named, options);
+    for (int step = 0; step < 6; ++step) {
+      for (std::size_t i = 0; i < shapes.size(); ++i) {
+        if (i == 1 && step % 2 == 0) continue;  // no gradient on some steps: that tensor is left alone
+        const torch::Tensor g = torch::randn(shapes[i]);
+        together[i].mutable_grad() = g.clone();
+        alone[i].mutable_grad() = g.clone();
+      }
+      const torch::Tensor before = together[1].detach().clone();
+      EXPECT_TRUE(adam.step(0.01).item<bool>());
+      if (step % 2 == 0) EXPECT_TRUE(torch::equal(together[1], before)) << name << ": moved without a gradient";
+      for (std::size_t i = 0; i < shapes.size(); ++i) {
+        if (alone[i].grad().defined()) singles[i]->step(0.01);
+      }
+      adam.zero_grad();
+      for (auto& single : singles) single->zero_grad();
+    }
+    // Tensor 1 (a gradient every other step) counts steps with the others, as before: not compared.
+    for (std::size_t i : {0, 2, 3}) {
+      EXPECT_TRUE(torch::allclose(together[i], alone[i], 1e-6, 1e-7)) << name << " tensor " << i;
+    }
+    EXPECT_EQ(adam.steps_taken(), 6) << name;
+  }
 }
 
 }  // namespace

@@ -106,6 +106,8 @@ std::string read_bytes(const fs::path& path) {
   return buffer.str();
 }
 
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
 CommandResult run_command(const std::string& command_line) {
   CommandResult result;
   std::FILE* pipe = ::popen((command_line + " 2>&1").c_str(), "r");

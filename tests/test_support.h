@@ -49,6 +49,8 @@ struct CommandResult {
 };
 // Runs a shell command line and captures its output.
 CommandResult run_command(const std::string& command_line);
+// A path in single quotes, for command lines (the test paths hold no quote).
+std::string quoted(const std::filesystem::path& path);
 // Starts `/bin/sh -c command_line` in the background and returns its pid (for the caller to
 // signal and wait for). Only fork and exec happen in the child: in a multithreaded process
 // anything else (a malloc) could wait for ever on a lock another thread held at fork time.

@@ -5,6 +5,7 @@
 #include "lora/apply_lora.h"
 #include "model/checkpoint_loader.h"
 #include "core/cpu_memory.h"
+#include "core/host_sync.h"
 #include "test_support.h"
 #include "train/lr_schedule.h"
 #include "train/trainer.h"
@@ -168,6 +169,65 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
   EXPECT_EQ(losses[0], losses[1]);
   for (std::size_t i = 0; i < adapters[0].size(); ++i) EXPECT_TRUE(torch::equal(adapters[0][i], adapters[1][i]));
   EXPECT_LT(losses[0].back(), 0.8 * losses[0].front());
+}
+
+// The host reads nothing back from the device in a training step except on the steps that log:
+// counted through LibTorch's operator observers (core/host_sync.h), so it is checked on the CPU.
+// With log_every = 1 every step reads the same few values (K reads); with log_every = 4 the
+// reads between two logged steps must still be K, not 4 K. 8-bit Adam with one tensor above its
+// 8-bit threshold, clipping on, GradCache on: the default recipe's paths all run.
+TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
+  std::vector<TextPair> pairs;
+  for (int i = 0; i < 16; ++i) pairs.push_back({"A man plays guitar number " + std::to_string(i), "Music " + std::to_string(i), ""});
+  const auto reads_between_logged_steps = [&](std::int64_t log_every, std::int64_t mini_batch) {
+    EncoderOptions encoder_options;
+    encoder_options.max_length = 16;
+    SentenceEncoder encoder = SentenceEncoder::from_folder(test::fixture("tiny-bloom-a"), {}, encoder_options);
+    LoraConfig lora;
+    lora.dropout = 0.1;
+    torch::manual_seed(5);
+    apply_lora(*encoder.model(), lora);
+    TrainerOptions options;
+    options.steps = 9;
+    options.log_every = log_every;
+    options.mini_batch_size = mini_batch;
+    options.batching.batch_size = 4;
+    options.max_grad_norm = 1.0;
+    options.progress = false;
+    options.optimizer = AdamOptions::from_name("adamw8bit");
+    options.optimizer.min_8bit_size = 64;  // the tiny adapters' larger tensors get 8-bit state
+    Trainer trainer(encoder, pairs, StsSuite(), options);
+    HostReadCounter counter;
+    std::vector<std::int64_t> at_logged_steps;
+    const TrainResult result = trainer.run([&](const StepRecord&) { at_logged_steps.push_back(counter.count()); });
+    EXPECT_EQ(result.steps_run, 9);
+    EXPECT_EQ(static_cast<std::int64_t>(result.steps.size()), 1 + 8 / log_every);
+    std::vector<std::int64_t> between;
+    for (std::size_t i = 1; i < at_logged_steps.size(); ++i) between.push_back(at_logged_steps[i] - at_logged_steps[i - 1]);
+    return between;
+  };
+  for (std::int64_t mini_batch : {0, 4}) {
+    const std::vector<std::int64_t> every = reads_between_logged_steps(1, mini_batch);
+    ASSERT_EQ(every.size(), 8u);
+    const std::int64_t per_logged_step = every.front();
+    EXPECT_GT(per_logged_step, 0) << "the counter sees nothing: the test could not fail";
+    for (std::int64_t reads : every) EXPECT_EQ(reads, per_logged_step) << "mini-batch " << mini_batch;
+    const std::vector<std::int64_t> sparse = reads_between_logged_steps(4, mini_batch);
+    ASSERT_EQ(sparse.size(), 2u);
+    for (std::int64_t reads : sparse) {
+      EXPECT_EQ(reads, per_logged_step) << "steps that do not log read from the device (mini-batch " << mini_batch << ")";
+    }
+  }
+}
+
+TEST(HostReadCounter, CountsScalarReadsAndDataSizedOutputs) {
+  HostReadCounter counter;
+  const torch::Tensor x = torch::arange(6);
+  EXPECT_EQ(counter.count(), 0);
+  (void)x.sum().item<std::int64_t>();
+  (void)x.nonzero();
+  EXPECT_EQ(counter.count(), 2) << counter.by_operator().size();
+  EXPECT_EQ(counter.by_operator().at("aten::nonzero"), 1);
 }
 
 }  // namespace

@@ -188,9 +188,9 @@ int run_train_command(int argc, char** argv) {
   };
   write_json_file(output / "metrics.json", metrics);
   std::fprintf(stderr,
-               "lacos-train: %lld steps in %.1f s, %.0f tokens/s, peak CPU tensor memory %.1f MB, %lld steps skipped "
+               "lacos-train: %lld steps in %.1f s, %.0f tokens/s, peak tensor memory %.1f MB, %lld steps skipped "
                "(non-finite gradients), optimizer state %.2f MB (%.1f%% of it in 8 bits); adapter in %s\n",
-               static_cast<long long>(result.steps.size()), result.train_seconds, result.tokens_per_second,
+               static_cast<long long>(result.steps_run), result.train_seconds, result.tokens_per_second,
                result.peak_memory_bytes / 1e6, static_cast<long long>(result.skipped_steps),
                result.optimizer_state_bytes / 1e6, 100.0 * result.optimizer_fraction_8bit,
                (output / "adapter").string().c_str());

@@ -1,24 +1,28 @@
 // lacos-bench: the GPU performance workload of docs/performance.md, on random weights of real
 // BLOOM shapes. Per shape and setting: a LoRA + MNR training step (r=8, alpha=16, dropout 0.05
-// on query_key_value, mean pooling, scale 20, AdamW on the adapters, 32 pairs = 64 sequences x 64
-// tokens) timed as the mean of N steps after warm-up, the peak allocated memory of those steps,
+// on query_key_value, mean pooling, scale 20, 8-bit AdamW on the adapters: lacos-exp's recipe,
+// run through the same TrainStep as its trainer; 32 pairs = 64 sequences x 64 tokens) timed as
+// the mean of N steps after warm-up (the host never waits for the device inside a step), the peak allocated memory of those steps,
 // model FLOP utilisation (4 x non-embedding parameters x tokens/s over the device's peak), and
 // embedding throughput (128 x 64 sentences, no gradient, tokenization excluded).
 //
-// Settings: `default` = 8-bit base (int8 embeddings included), bf16 compute;
+// Settings: `default` = 8-bit base (int8 embeddings included), bf16 compute on CUDA (on a CPU
+//                       bf16 only where it is native, else float32: --dtype auto);
 //           `lean`    = the same plus activation checkpointing.
 // With no arguments on a CPU it runs a small shape with fewer steps (about a minute), so CI runs
 // it; on a GPU it runs bloom-560m, bloom-1b7 and bloom-7b1. --json prints one JSON object.
 #include "apps/app_main.h"
 #include "core/device_memory.h"
+#include "core/device_transfer.h"
 #include "core/dtype.h"
+#include "core/host_sync.h"
 #include "core/threads.h"
 #include "embed/batch_encoder.h"
 #include "lora/apply_lora.h"
 #include "model/pooling.h"
 #include "model/random_init.h"
-#include "optim/adam.h"
-#include "train/mnr_step.h"
+#include "dist/communicator.h"
+#include "train/train_step.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -37,8 +41,9 @@ struct Workload {
   int warmup = 3;
   int steps = 10;
   std::int64_t embed_sentences = 128;
-  std::string optimizer = "adamw";
+  std::string optimizer = "adamw8bit";
   std::string base = "int8";
+  SyncDebug sync_debug = SyncDebug::off;  // --sync-debug: the timed training steps under CUDA's sync-debug mode
   torch::ScalarType dtype = torch::kBFloat16;
   torch::Device device = torch::kCPU;
 };
@@ -64,13 +69,18 @@ std::vector<TokenIds> sentences(std::int64_t count, std::int64_t tokens, std::in
   return out;
 }
 
+// Mean seconds of `body` over `repeats` runs after `warmup`; the host waits for the device only at
+// both ends, so queued work overlaps as in training. `sync_debug` covers the timed runs alone.
 template <typename Body>
-double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&& body) {
+double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&& body, SyncDebug sync_debug = SyncDebug::off) {
   for (int i = 0; i < warmup; ++i) body();
   synchronize(device);
   reset_peak_memory(device);
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < repeats; ++i) body();
+  {
+    SyncDebugScope sync_check(device, sync_debug);
+    for (int i = 0; i < repeats; ++i) body();
+  }
   synchronize(device);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / repeats;
 }
@@ -96,13 +106,14 @@ nlohmann::json measure(const std::string& shape, const std::string& setting, con
   PairBatch batch;
   batch.anchors = sentences(w.pairs, w.tokens, config.vocab_size, 1);
   batch.positives = sentences(w.pairs, w.tokens, config.vocab_size, 2);
-  Adam optimizer(trainable_parameters(*model), AdamOptions::from_name(w.optimizer));
+  TrainerOptions recipe;  // lacos-exp's defaults (config_schema.cpp): MNR scale 20, no clipping
+  recipe.optimizer = AdamOptions::from_name(w.optimizer, "--optimizer");
+  TrainStep train_step(encoder, trainable_parameters(*model), recipe, single_process_communicator());
   model->train();
   const double step_seconds = mean_seconds(w.device, w.warmup, w.steps, [&] {
-    mnr_backward(encoder, batch, MnrOptions{20.0, false});
-    optimizer.step(1e-4);
-    optimizer.zero_grad();
-  });
+    train_step.run(batch, /*learning_rate=*/1e-4, /*with_norm=*/false);
+  }, w.sync_debug);
+  row["optimizer_fraction_8bit"] = train_step.optimizer().fraction_8bit();
   const double tokens_per_step = 2.0 * w.pairs * w.tokens;
   const double tokens_per_second = tokens_per_step / step_seconds;
   row["tokens_per_step"] = tokens_per_step;
@@ -117,8 +128,9 @@ nlohmann::json measure(const std::string& shape, const std::string& setting, con
     torch::NoGradGuard no_grad;
     const TokenBatch tokens =
         make_token_batch(sentences(w.embed_sentences, w.tokens, config.vocab_size, 3), 3, PaddingSide::Right, w.tokens);
+    const torch::Tensor mask = to_device(tokens.attention_mask, w.device);
     const double seconds = mean_seconds(w.device, w.warmup, w.steps, [&] {
-      pool(model->forward(tokens.input_ids, tokens.attention_mask), tokens.attention_mask, Pooling::Mean).to(torch::kCPU);
+      pool(model->forward(tokens.input_ids, mask), mask, Pooling::Mean).to(torch::kCPU);
     });
     row["embed_sentences_per_second"] = static_cast<double>(w.embed_sentences) / seconds;
     row["embed_peak_allocated_bytes"] = peak_memory_bytes(w.device);
@@ -153,7 +165,7 @@ void print_table(const nlohmann::json& results) {
 
 int run(int argc, char** argv) {
   Workload w;
-  std::string device = "auto", dtype = "bfloat16";
+  std::string device = "auto", dtype = "auto";
   std::vector<std::string> shapes, settings = {"default", "lean"};
   double peak_tflops = 0;
   bool json = false;
@@ -161,9 +173,10 @@ int run(int argc, char** argv) {
   app.add_option("--shapes", shapes, "bloom-560m ... bloom-7b1, or small (default: small on CPU; 560m, 1b7, 7b1 on GPU)");
   app.add_option("--settings", settings, "default (8-bit base) and/or lean (+ activation checkpointing)")->capture_default_str();
   app.add_option("--device", device, "auto | cpu | cuda[:N]")->capture_default_str();
-  app.add_option("--dtype", dtype, "compute dtype")->capture_default_str();
+  app.add_option("--dtype", dtype, "compute dtype: auto (bfloat16 on CUDA and on CPUs with native bfloat16, else "
+                                   "float32) | float32 | bfloat16 | float16")->capture_default_str();
   app.add_option("--base", w.base, "frozen base weights: float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
-  app.add_option("--optimizer", w.optimizer, "adamw | adamw8bit")->capture_default_str();
+  app.add_option("--optimizer", w.optimizer, "adamw8bit (lacos-exp's default) | adamw | adam | adam8bit")->capture_default_str();
   app.add_option("--pairs", w.pairs, "pairs per step (2 sequences each)")->capture_default_str();
   app.add_option("--tokens", w.tokens, "tokens per sequence")->capture_default_str();
   app.add_option("--warmup", w.warmup, "untimed steps first (default 3; 1 on CPU)");
@@ -172,6 +185,10 @@ int run(int argc, char** argv) {
   app.add_option("--peak-tflops", peak_tflops,
                  "device peak for MFU (default on a GPU: 790, the H100's measured bf16 matmul; on a CPU: measured here)");
   app.add_flag("--json", json, "print one JSON object instead of the table");
+  bool sync_debug = false;
+  app.add_flag("--sync-debug", sync_debug,
+               "run the timed training steps under CUDA's sync-debug mode set to error: any host synchronisation "
+               "inside a step fails the run (a no-op on the CPU)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -179,7 +196,8 @@ int run(int argc, char** argv) {
   }
   configure_torch_threads();
   w.device = parse_device(device);
-  w.dtype = parse_compute_dtype(dtype);
+  if (sync_debug) w.sync_debug = SyncDebug::error;
+  w.dtype = parse_compute_dtype_for(dtype, w.device);
   check_dtype_supported(w.dtype, w.device);
   const bool gpu = w.device.is_cuda();
   if (shapes.empty()) shapes = gpu ? std::vector<std::string>{"bloom-560m", "bloom-1b7", "bloom-7b1"} : std::vector<std::string>{"small"};

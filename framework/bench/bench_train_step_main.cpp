@@ -2,7 +2,7 @@
 // positives) on a random BLOOM of a given shape, with a float or int8 base: step time, resident
 // model bytes and peak tensor memory (CPU allocator; CUDA's peak allocated on a GPU).
 #include "apps/app_main.h"
-#include "core/cpu_memory.h"
+#include "core/device_memory.h"
 #include "core/dtype.h"
 #include "core/threads.h"
 #include "lora/apply_lora.h"
@@ -33,10 +33,10 @@ int main(int argc, char** argv) {
     const torch::Device target = lacos::parse_device(device);
     const torch::ScalarType compute = lacos::parse_compute_dtype(dtype);
     lacos::check_dtype_supported(compute, target);
-    lacos::CpuMemoryTracker& tracker = lacos::CpuMemoryTracker::instance();
+    lacos::reset_peak_memory(target);  // on the CPU: installs the tracker before the model exists
 
     const lacos::BloomConfig config = lacos::BloomConfig::preset(shape);
-    const std::int64_t before = tracker.current_bytes();
+    const std::int64_t before = lacos::current_memory_bytes(target);
     lacos::BloomModel model = lacos::make_random_bloom(config, torch::TensorOptions().dtype(compute).device(target),
                                                        0, lacos::WeightFormat::parse(base));
     lacos::LoraConfig lora;
@@ -66,15 +66,14 @@ int main(int argc, char** argv) {
       for (auto& [name, parameter] : lacos::trainable_parameters(*model)) parameter.mutable_grad() = torch::Tensor();
     };
     step();  // warm-up
-    tracker.reset_peak();
-    if (target.is_cuda()) torch::cuda::synchronize();
+    lacos::reset_peak_memory(target);
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < steps; ++i) step();
     if (target.is_cuda()) torch::cuda::synchronize();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
-    const double peak = static_cast<double>(tracker.peak_bytes() - before);
+    const double peak = static_cast<double>(lacos::peak_memory_bytes(target) - before);
     std::printf("%s %s base=%s on %s, LoRA r=%lld on query_key_value, %lld pairs x %lld tokens: step %.3f s "
-                "(%.0f tokens/s), model %.3f GiB (%.3f bytes/parameter), peak CPU tensor memory %.3f GiB\n",
+                "(%.0f tokens/s), model %.3f GiB (%.3f bytes/parameter), peak tensor memory %.3f GiB\n",
                 shape.c_str(), dtype.c_str(), base.c_str(), target.str().c_str(), static_cast<long long>(rank),
                 static_cast<long long>(pairs), static_cast<long long>(tokens), seconds, 2.0 * pairs * tokens / seconds,
                 model_bytes / (1 << 30), model_bytes / config.parameter_count(), peak / (1 << 30));

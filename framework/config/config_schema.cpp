@@ -33,7 +33,8 @@ const std::vector<SchemaEntry> kSchema = {
     {"model.shape.n_layer", V::Int, "0", "shape of the random stand-in", {}, 0},
     {"model.shape.n_head", V::Int, "0", "shape of the random stand-in", {}, 0},
     {"model.shape.vocab_size", V::Int, "0", "shape of the random stand-in", {}, 0},
-    {"model.dtype", V::String, "float32", "compute dtype", {"float32", "bfloat16", "float16"}},
+    {"model.dtype", V::String, "float32", "compute dtype (auto: bfloat16 on CUDA and on CPUs with native bfloat16, "
+     "else float32)", {"float32", "bfloat16", "float16", "auto"}},
     {"model.device", V::String, "auto", "auto | cpu | cuda | cuda:N"},
     {"model.base_weights", V::String, "int8",
      "frozen base weights: float | int8 (= int8-block64) | int8-rowwise | int8-block<64..4096>"},
@@ -70,7 +71,8 @@ const std::vector<SchemaEntry> kSchema = {
     {"train.max_length", V::Int, "64", "truncation in tokens (training and evaluation)", {}, 1},
     {"train.activation_checkpointing", V::Bool, "false", "recompute block activations in backward"},
     {"train.eval_every", V::Int, "0", "evaluate every N steps (0: at the end only)", {}, 0},
-    {"train.log_every", V::Int, "1", "write /train rows every N steps", {}, 1},
+    {"train.log_every", V::Int, "10", "log (read loss and gradient norm back from the device, write a /train row) "
+     "every N steps and at the last; the steps between never wait for the device", {}, 1},
     {"train.mnr_scale", V::Float, "20", "MNR similarity scale", {}, 0},
     {"train.symmetric", V::Bool, "false", "symmetric MNR loss"},
     {"train.checkpoint_every", V::Int, "100", "write a checkpoint every N steps (also at the end and when stopped)", {}, 0},
@@ -89,6 +91,8 @@ const std::vector<SchemaEntry> kSchema = {
     {"dist.check_every", V::Int, "100", "steps between checks that all ranks hold the same adapter (0: at the end)", {}, 0},
     {"dist.timeout_s", V::Float, "600", "a collective waiting longer than this ends the job", {}, 1},
     {"dist.bucket_mb", V::Int, "64", "gradient all-reduce bucket cap in MiB", {}, 1},
+    {"dist.force_collectives", V::Bool, "false", "run every collective even with one rank (with dist.backend=nccl: "
+     "checks the NCCL path on a single GPU)"},
 };
 
 const char* type_name(ValueType type) {

@@ -1,7 +1,6 @@
 #include "core/cpu_memory.h"
 
 #include <c10/core/CPUAllocator.h>
-#include <torch/version.h>
 
 #include <atomic>
 #include <mutex>
@@ -49,18 +48,11 @@ void release(void* data) {
   // allocation.inner frees through the inner allocator's deleter when it goes out of scope.
 }
 
-// LibTorch 2.3 made Allocator::allocate non-const and added copy_data.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
-#define LACOS_ALLOCATE_QUALIFIER
-#else
-#define LACOS_ALLOCATE_QUALIFIER const
-#endif
-
 class TrackingAllocator final : public c10::Allocator {
  public:
   explicit TrackingAllocator(c10::Allocator* inner) : inner_(inner) {}
 
-  c10::DataPtr allocate(std::size_t bytes) LACOS_ALLOCATE_QUALIFIER override {
+  c10::DataPtr allocate(std::size_t bytes) override {
     c10::DataPtr inner = inner_->allocate(bytes);
     void* data = inner.get();
     const c10::Device device = inner.device();
@@ -75,11 +67,9 @@ class TrackingAllocator final : public c10::Allocator {
 
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
   void copy_data(void* destination, const void* source, std::size_t bytes) const override {
     std::memcpy(destination, source, bytes);
   }
-#endif
 
  private:
   c10::Allocator* inner_;

@@ -35,6 +35,16 @@ std::int64_t peak_memory_bytes(const torch::Device& device) {
 #endif
 }
 
+std::int64_t current_memory_bytes(const torch::Device& device) {
+  if (!device.is_cuda()) return CpuMemoryTracker::instance().current_bytes();
+#ifdef LACOS_TORCH_CUDA
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.has_index() ? device.index() : 0);
+  return static_cast<std::int64_t>(stats.allocated_bytes[0].current);
+#else
+  fail("this build's LibTorch has no CUDA: no memory statistics for {}", device.str());
+#endif
+}
+
 std::string device_description(const torch::Device& device) {
   if (!device.is_cuda()) return fmt::format("cpu ({} cores)", std::thread::hardware_concurrency());
 #ifdef LACOS_TORCH_CUDA

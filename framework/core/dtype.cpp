@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 
+#include <ATen/cpu/Utils.h>
 #include <torch/cuda.h>
 
 namespace lacos {
@@ -22,9 +23,30 @@ std::string dtype_name(torch::ScalarType dtype) {
   }
 }
 
+bool cpu_has_fast_bfloat16() {
+  static const bool fast = [] {
+    const auto capabilities = at::cpu::get_cpu_capabilities();
+    const auto has = [&](const char* name) {
+      const auto it = capabilities.find(name);
+      return it != capabilities.end() && it->second.isBool() && it->second.toBool();
+    };
+    return has("avx512_bf16") || has("amx_bf16");
+  }();
+  return fast;
+}
+
+torch::ScalarType default_compute_dtype(const torch::Device& device) {
+  if (device.is_cuda()) return torch::kBFloat16;
+  return cpu_has_fast_bfloat16() ? torch::kBFloat16 : torch::kFloat32;
+}
+
+torch::ScalarType parse_compute_dtype_for(const std::string& name, const torch::Device& device, const std::string& key) {
+  return name == "auto" ? default_compute_dtype(device) : parse_compute_dtype(name, key);
+}
+
 void check_dtype_supported(torch::ScalarType dtype, const torch::Device& device) {
   if (dtype == torch::kFloat16 && !device.is_cuda()) {
-    fail("float16 needs a CUDA device (LibTorch's CPU kernels lack half-precision matmul and LayerNorm); "
+    fail("float16 needs a CUDA device (LibTorch's CPU half-precision kernels are partial and slow); "
          "use --dtype bfloat16 or float32 on CPU");
   }
 }

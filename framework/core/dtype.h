@@ -12,8 +12,18 @@ namespace lacos {
 torch::ScalarType parse_compute_dtype(const std::string& name, const std::string& key = "--dtype");
 std::string dtype_name(torch::ScalarType dtype);
 
-// float16 runs on CUDA only: LibTorch 1.13's CPU kernels lack half-precision matmul and
-// LayerNorm. Throws an Error saying so.
+// The compute dtype where none is named ("auto"): bfloat16 on CUDA; on a CPU bfloat16 only where
+// the CPU computes it natively (AVX-512 BF16 or AMX), float32 elsewhere: on an AVX2-only CPU a
+// bfloat16 training step ran about 20x slower than a float32 one.
+torch::ScalarType default_compute_dtype(const torch::Device& device);
+// Whether this CPU has native bfloat16 arithmetic (AVX-512 BF16 or AMX BF16), as LibTorch detects it.
+bool cpu_has_fast_bfloat16();
+// parse_compute_dtype, with "auto" resolved by default_compute_dtype(device).
+torch::ScalarType parse_compute_dtype_for(const std::string& name, const torch::Device& device,
+                                          const std::string& key = "--dtype");
+
+// float16 runs on CUDA only (LibTorch's CPU half-precision kernels are partial and slow).
+// Throws an Error saying so.
 void check_dtype_supported(torch::ScalarType dtype, const torch::Device& device);
 
 // "cpu", "cuda", "cuda:1"; "auto" picks CUDA when available.

@@ -7,16 +7,12 @@
 
 namespace lacos {
 
-namespace {
-
-bool parse_score(const std::string& text, double* score) {
+bool parse_sts_score(const std::string& text, double* score) {
   if (text.empty()) return false;
   char* end = nullptr;
   *score = std::strtod(text.c_str(), &end);
   return end == text.c_str() + text.size() && std::isfinite(*score);
 }
-
-}  // namespace
 
 StsSet read_sts_tsv(const std::filesystem::path& path) {
   StsSet set;
@@ -30,7 +26,7 @@ StsSet read_sts_tsv(const std::filesystem::path& path) {
       continue;
     }
     StsPair pair;
-    if (fields.size() != 3 || !parse_score(fields[2], &pair.score)) {
+    if (fields.size() != 3 || !parse_sts_score(fields[2], &pair.score)) {
       ++set.malformed;
       continue;
     }

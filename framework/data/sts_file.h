@@ -25,6 +25,9 @@ struct StsSet {
 // unreadable file, invalid UTF-8 or a file with no pair at all is an error naming the file.
 StsSet read_sts_tsv(const std::filesystem::path& path);
 
+// A gold score: the whole text is a finite number (every STS format's score column).
+bool parse_sts_score(const std::string& text, double* score);
+
 // Any STS file of ../shared/data, by name and content:
 //   `sentence1 TAB sentence2 TAB score` (data/derived/sts-eval);
 //   STS-B's TSV (genre, file, year, id, score, sentence1, sentence2 [, sources]; KorSTS's header too);

@@ -15,20 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool parse_score(const std::string& text, double* score) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  *score = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && std::isfinite(*score);
-}
-
 void add_pair(StsSet& set, const std::string& s1, const std::string& s2, const std::string& score_text) {
   if (score_text.empty()) {
     ++set.skipped_unscored;
     return;
   }
   double score = 0;
-  if (s1.empty() || s2.empty() || !parse_score(score_text, &score)) {
+  if (s1.empty() || s2.empty() || !parse_sts_score(score_text, &score)) {
     ++set.malformed;
     return;
   }

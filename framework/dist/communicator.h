@@ -46,7 +46,15 @@ class Communicator {
   // True on every rank when `flag` is true on any rank (e.g. a stop request seen by one rank).
   virtual bool any(bool flag) = 0;
 
-  bool distributed() const { return size() > 1; }
+  // Waits, bounded by dist.timeout_s, until the collectives already enqueued on the device have
+  // completed (NCCL enqueues them on the CUDA stream and returns); a no-op for host backends.
+  // Called before the host reads what a collective produced on the device.
+  virtual void wait_device(const std::string& /*what*/) {}
+
+  // Whether collectives run: several ranks, or one rank told to run them anyway
+  // (dist.force_collectives, which checks the NCCL or MPI path on a single GPU).
+  bool distributed() const { return size() > 1 || forced(); }
+  virtual bool forced() const { return false; }
 };
 
 class SingleProcessCommunicator final : public Communicator {

@@ -13,6 +13,7 @@ struct DistOptions {
   std::int64_t check_every = 100; // steps between adapter checksums across ranks (0: only at the end)
   double timeout_seconds = 600;   // a collective waiting longer than this ends the job
   std::int64_t bucket_megabytes = 64;  // gradient all-reduce bucket cap
+  bool force_collectives = false; // run collectives even with one rank (checks the NCCL path on one GPU)
 };
 
 }  // namespace lacos

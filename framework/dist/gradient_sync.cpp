@@ -124,6 +124,8 @@ void GradientSync::average_gradients() {
 
 void GradientSync::check_identical(std::int64_t step) {
   if (!communicator_.distributed()) return;
+  // The checksums are read on the host: the adapter's last update must have landed.
+  communicator_.wait_device(fmt::format("adapter check after step {}", step));
   std::vector<std::int64_t> sums;
   for (const auto& [name, parameter] : parameters_) sums.push_back(bit_checksum(parameter));
   const torch::Tensor mine = torch::tensor(sums, torch::kInt64);

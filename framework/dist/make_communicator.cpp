@@ -18,7 +18,7 @@ int world_size() {
 std::shared_ptr<Communicator> make_communicator(const DistOptions& options, const torch::Device& model_device,
                                                 const std::atomic<bool>* stop_requested) {
   const int ranks = world_size();
-  const CollectiveOptions collective{options.timeout_seconds, stop_requested};
+  const CollectiveOptions collective{options.timeout_seconds, stop_requested, options.force_collectives};
   std::string backend = options.backend;
   if (backend == "auto") backend = ranks == 1 ? "none" : model_device.is_cuda() ? "nccl" : "mpi";
   if (backend == "none") {
@@ -31,7 +31,7 @@ std::shared_ptr<Communicator> make_communicator(const DistOptions& options, cons
       fail("dist.backend=nccl needs the model on a CUDA device (model.device is {}); use dist.backend=mpi on CPU",
            model_device.str());
     }
-    return std::make_shared<NcclCommunicator>(collective);
+    return make_nccl_communicator(collective);
   }
   fail("dist.backend: unknown backend '{}' (expected auto, none, mpi or nccl)", options.backend);
 }

@@ -79,7 +79,17 @@ void MpiCommunicator::wait(const std::string& what, const std::function<bool()>&
   const auto start = Clock::now();
   std::optional<Clock::time_point> stop_seen;
   for (long polls = 0;; ++polls) {
-    if (done()) return;
+    bool finished = false;
+    try {
+      finished = done();
+    } catch (const DistributedError&) {
+      if (give_up) give_up();
+      throw;
+    } catch (const std::exception& error) {
+      if (give_up) give_up();
+      throw DistributedError(fmt::format("rank {}: {}: {}", rank_, what, error.what()));
+    }
+    if (finished) return;
     const auto now = Clock::now();
     std::string reason;
     if (options_.stop_requested != nullptr && options_.stop_requested->load()) {
@@ -145,7 +155,7 @@ void MpiCommunicator::broadcast_raw(torch::Tensor& buffer, int root) {
 
 void MpiCommunicator::all_reduce_sum_(torch::Tensor& tensor) {
   check_contiguous(tensor, "all-reduce");
-  if (size_ == 1) return;
+  if (!distributed()) return;
   if (handles(tensor.device())) return reduce_sum_raw(tensor);
   torch::Tensor host = tensor.cpu();
   reduce_sum_raw(host);
@@ -170,7 +180,7 @@ torch::Tensor MpiCommunicator::all_gather(const torch::Tensor& tensor) {
 
 void MpiCommunicator::broadcast_(torch::Tensor& tensor, int root) {
   check_contiguous(tensor, "broadcast");
-  if (size_ == 1) return;
+  if (!distributed()) return;
   if (handles(tensor.device())) return broadcast_raw(tensor, root);
   torch::Tensor host = tensor.cpu();
   broadcast_raw(host, root);

@@ -23,6 +23,8 @@ struct CollectiveOptions {
   // Set by SIGINT/SIGTERM. Seen while waiting, the wait gives up after a short grace period:
   // a launcher that stops a job kills the remaining ranks a second after its SIGTERM.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Run every collective even in a world of one (dist.force_collectives).
+  bool force = false;
 };
 
 class MpiCommunicator : public Communicator {
@@ -45,6 +47,7 @@ class MpiCommunicator : public Communicator {
   std::string broadcast_text(const std::string& text, int root) override;
   std::vector<std::string> all_gather_text(const std::string& text) override;
   bool any(bool flag) override;
+  bool forced() const override { return options_.force; }
 
  protected:
   // Whether the raw calls below take tensors on `device` directly; others are staged through host memory.
@@ -56,7 +59,8 @@ class MpiCommunicator : public Communicator {
   virtual void broadcast_raw(torch::Tensor& buffer, int root);
 
   // Polls `done` until it returns true; throws a DistributedError naming `what` on timeout, on a
-  // stop request (after the grace period) or when `done` throws. `give_up` runs before throwing.
+  // stop request (after the grace period) or when `done` throws (rethrown as a DistributedError).
+  // `give_up` runs before throwing, in all three cases.
   void wait(const std::string& what, const std::function<bool()>& done, const std::function<void()>& give_up = {});
   void check_mpi(int code, const std::string& what) const;
 

@@ -1,10 +1,18 @@
 // CUDA tensors over NCCL; CPU tensors and the control plane stay on MPI (the shared base).
-// One GPU per rank, chosen by the local rank; the NCCL unique id travels over MPI. NCCL calls are
-// enqueued on the default stream (the one LibTorch uses unless told otherwise) and polled with
-// ncclCommGetAsyncError, so a peer failure or dist.timeout_s aborts the NCCL communicator and
-// raises a DistributedError instead of hanging the job.
+// One GPU per rank, chosen by the local rank; the NCCL unique id travels over MPI.
 //
-// NCCL refuses two ranks on one GPU, so with one GPU only `mpirun -n 1` runs this backend.
+// NCCL calls are enqueued on LibTorch's current CUDA stream, so the kernels that follow (the
+// optimizer step after the gradient all-reduce) are ordered after them on the device: a
+// collective returns as soon as NCCL has *enqueued* it, and the host never waits for the GPU in a
+// training step. With a non-blocking communicator a call may return ncclInProgress before it is
+// enqueued; the call is polled (ncclCommGetAsyncError) until it is. Completion on the device is
+// awaited only by wait_device(), with the same bounded wait as every MPI call: a peer failure or
+// dist.timeout_s aborts the NCCL communicator (ncclCommAbort) and raises a DistributedError
+// instead of hanging. Any NCCL or CUDA error aborts the communicator before it is reported, so
+// the destructor never destroys (and hangs on) a failed one.
+//
+// This file is compiled only when the build has NCCL (cmake/Dependencies.cmake); otherwise
+// nccl_unavailable.cpp provides make_nccl_communicator, which explains what is missing.
 #pragma once
 
 #include "dist/mpi_communicator.h"
@@ -16,27 +24,7 @@ namespace lacos {
 // Whether this build has the NCCL backend (CMake LACOS_WITH_NCCL).
 bool nccl_compiled_in();
 
-class NcclCommunicator final : public MpiCommunicator {
- public:
-  explicit NcclCommunicator(CollectiveOptions options);
-  ~NcclCommunicator() override;
-
-  std::string backend() const override { return "nccl"; }
-  // The GPU this rank uses (cuda:<local rank mod device count>).
-  torch::Device device() const;
-
- protected:
-  bool handles(const torch::Device& device) const override { return device.is_cpu() || device.is_cuda(); }
-  void reduce_sum_raw(torch::Tensor& buffer) override;
-  void gather_raw(const torch::Tensor& send, torch::Tensor& receive) override;
-  void broadcast_raw(torch::Tensor& buffer, int root) override;
-
- private:
-  // Waits for an enqueued NCCL call (its launch result as an int), aborting NCCL on give-up.
-  void complete(const std::string& what, int launch_result);
-
-  struct State;
-  std::unique_ptr<State> state_;
-};
+// The NCCL communicator of this rank (an error where the build has no NCCL).
+std::shared_ptr<Communicator> make_nccl_communicator(CollectiveOptions options);
 
 }  // namespace lacos

@@ -1,6 +1,6 @@
 #include "experiment/run_job.h"
 
-#include "core/cpu_memory.h"
+#include "core/device_memory.h"
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/process_memory.h"
@@ -205,8 +205,8 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
   for (const auto& [key, value] : s.tags) record.set_summary("tag_" + key, value);
   record.flush();
   try {
-    CpuMemoryTracker& memory = CpuMemoryTracker::instance();
-    memory.reset_peak();
+    // Tensor memory of the model's device: the CPU tracker or CUDA's caching allocator.
+    reset_peak_memory(s.load.device);
     reset_resident_peak();
     const bool random = uses_random_stand_in(s.model);
     SentenceEncoder encoder = open_model(s, random ? corpus_of(data.pairs, eval_sets) : std::vector<std::string>{});
@@ -239,8 +239,7 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
       TrainerOptions options = s.trainer;
       options.stop_requested = &stop_requested();
       options.communicator = &communicator;
-      const auto on_step = [&](const StepRecord& step) {
-        if (step.step % s.log_every != 0 && step.step + 1 != options.steps) return;
+      const auto on_step = [&](const StepRecord& step) {  // the logged steps (train.log_every)
         record.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
         record.flush();
       };
@@ -258,7 +257,7 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
         record.set_summary("wall_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         record.flush();
         log.line(fmt::format("interrupted by signal {} after {} steps; a checkpoint was written, rerun to continue",
-                             stop_signal_number(), result.steps.empty() ? result.first_step : result.steps.back().step + 1));
+                             stop_signal_number(), result.first_step + result.steps_run));
         outcome.interrupted = true;
         return outcome;
       }
@@ -272,8 +271,12 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
       record.set_summary("optimizer_state_bytes", result.optimizer_state_bytes);
       record.set_summary("optimizer_fraction_8bit", result.optimizer_fraction_8bit);
       record.set_summary("skipped_steps", result.skipped_steps);
-      record.set_summary("steps", static_cast<std::int64_t>(result.steps.size()));
-      log.line(fmt::format("train: {} steps in {:.1f} s, {:.0f} tokens/s, final loss {:.4f}", result.steps.size(),
+      record.set_summary("steps", result.steps_run);
+      log.line(fmt::format("optimizer: {}, state {:.2f} MB, {:.1f}% of it in 8 bits, {} update(s) skipped; "
+                           "collectives: {} ({} rank(s))", s.trainer.optimizer.name(), result.optimizer_state_bytes / 1e6,
+                           100.0 * result.optimizer_fraction_8bit, result.skipped_steps, communicator.backend(),
+                           communicator.size()));
+      log.line(fmt::format("train: {} steps in {:.1f} s, {:.0f} tokens/s, final loss {:.4f}", result.steps_run,
                            result.train_seconds, result.tokens_per_second,
                            result.steps.empty() ? 0.0 : result.steps.back().loss));
     } else {
@@ -291,7 +294,7 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
       }
       outcome.tokens_per_second = seconds > 0 ? tokens / seconds : 0.0;
     }
-    outcome.peak_memory_bytes = memory.peak_bytes();
+    outcome.peak_memory_bytes = peak_memory_bytes(s.load.device);
     outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     record.set_summary("tokens_per_second", outcome.tokens_per_second);
     record.set_summary("peak_memory_bytes", outcome.peak_memory_bytes);

@@ -43,8 +43,8 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.model.random_shape.n_head = config_int(c, "model.shape.n_head");
   s.model.random_shape.vocab_size = config_int(c, "model.shape.vocab_size");
 
-  s.load.dtype = keyed(c, "model.dtype", [](const std::string& v) { return parse_compute_dtype(v, "model.dtype"); });
   s.load.device = keyed(c, "model.device", [](const std::string& v) { return parse_device(v); });
+  s.load.dtype = keyed(c, "model.dtype", [&](const std::string& v) { return parse_compute_dtype_for(v, s.load.device, "model.dtype"); });
   s.load.base_weights = keyed(c, "model.base_weights", [](const std::string& v) { return WeightFormat::parse(v, "model.base_weights"); });
   s.encoder.pooling = keyed(c, "encoder.pooling", [](const std::string& v) { return parse_pooling(v, "encoder.pooling"); });
   s.encoder.max_length = config_int(c, "train.max_length");
@@ -81,7 +81,7 @@ RunSettings read_run_settings(const ConfigNode& c) {
   t.use_hard_negatives = config_bool(c, "data.hard_negatives");
   t.progress = s.progress;
   s.activation_checkpointing = config_bool(c, "train.activation_checkpointing");
-  s.log_every = config_int(c, "train.log_every");
+  t.log_every = config_int(c, "train.log_every");
   t.checkpoint_every = config_int(c, "train.checkpoint_every");
   s.keep_checkpoints = config_int(c, "train.keep_checkpoints");
   s.best_metric = config_string(c, "train.best_metric");
@@ -96,6 +96,7 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.dist.check_every = config_int(c, "dist.check_every");
   s.dist.timeout_seconds = config_float(c, "dist.timeout_s");
   s.dist.bucket_megabytes = config_int(c, "dist.bucket_mb");
+  s.dist.force_collectives = config_bool(c, "dist.force_collectives");
   t.dist = s.dist;
   if (t.steps > 0 && s.pair_files.empty() && s.nli_files.empty()) {
     fail("{}: train.steps is {} but neither data.pairs nor data.nli names a training file (set train.steps=0 to "

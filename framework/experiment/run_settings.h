@@ -38,7 +38,6 @@ struct RunSettings {
   LoraConfig lora;
   TrainerOptions trainer;  // trainer.steps == 0: evaluate the base model only
   bool activation_checkpointing = false;
-  std::int64_t log_every = 1;
   std::int64_t keep_checkpoints = 2;
   std::string best_metric;  // eval set name, or empty
 

@@ -38,10 +38,12 @@ LoraLinearImpl::LoraLinearImpl(std::shared_ptr<ProjectionImpl> base, std::int64_
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& input) {
   torch::Tensor output = base_->forward(input);
   if (merged_) return output;
-  torch::Tensor x = input.to(torch::kFloat32);
-  x = torch::dropout(x, dropout_, is_training());
-  const torch::Tensor delta = torch::matmul(torch::matmul(x, lora_A_->weight.t()), lora_B_->weight.t()) * scaling_;
-  return output + delta.to(output.scalar_type());
+  // In the input's dtype: the adapter's float32 weights are cast (r x features, small) instead of
+  // the activations (tokens x features, large); matmuls accumulate in float32 either way.
+  const torch::Tensor x = dropout_ > 0 && is_training() ? torch::dropout(input, dropout_, /*train=*/true) : input;
+  const torch::Tensor a = lora_A_->weight.to(x.scalar_type());
+  const torch::Tensor b = lora_B_->weight.to(x.scalar_type());
+  return output.add(torch::matmul(torch::matmul(x, a.t()), b.t()), /*alpha=*/scaling_);
 }
 
 torch::Tensor LoraLinearImpl::delta_weight() const {

@@ -3,8 +3,9 @@
 #include "core/error.h"
 #include "model/layer_factory.h"
 
-#include <torch/version.h>
+#include <ATen/Context.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 
@@ -33,16 +34,45 @@ void BloomAttentionImpl::set_projection(const std::string& child, std::shared_pt
 
 namespace {
 
-[[maybe_unused]] bool use_fused_attention(const torch::Tensor& hidden) {
-  // LACOS_ATTENTION=math keeps the explicit path (e.g. to compare against HF's computation).
-  static const bool disabled = [] {
-    const char* choice = std::getenv("LACOS_ATTENTION");
-    return choice != nullptr && std::string(choice) == "math";
+std::atomic<int>& kernel_choice() {
+  static std::atomic<int> choice = [] {
+    const char* value = std::getenv("LACOS_ATTENTION");
+    const std::string text = value != nullptr ? value : "";
+    return static_cast<int>(text == "math" ? AttentionKernel::math : text == "fused" ? AttentionKernel::fused
+                                                                                    : AttentionKernel::automatic);
   }();
-  return hidden.is_cuda() && !disabled;
+  return choice;
+}
+
+bool use_fused_attention(const torch::Tensor& hidden) {
+  switch (attention_kernel()) {
+    case AttentionKernel::math: return false;
+    case AttentionKernel::fused: return true;
+    case AttentionKernel::automatic: break;
+  }
+  return hidden.is_cuda();
+}
+
+// The fused kernel is chosen on purpose, once: BLOOM's ALiBi bias is a float mask, which flash
+// attention does not take, and cuDNN attention (which SDPA prefers on sm90 for such masks) gave NaN
+// gradients with masks in LibTorch 2.11 (PyTorch issue 196678, L % 128 == 64). So on CUDA SDPA may
+// use only the memory-efficient kernel (float32 accumulation, additive bias, a backward), and the
+// math one as a fallback.
+void choose_cuda_attention_kernels() {
+  static const bool chosen = [] {
+    at::globalContext().setSDPUseCuDNN(false);
+    at::globalContext().setSDPUseFlash(false);
+    at::globalContext().setSDPUseMemEfficient(true);
+    at::globalContext().setSDPUseMath(true);
+    return true;
+  }();
+  (void)chosen;
 }
 
 }  // namespace
+
+void set_attention_kernel(AttentionKernel kernel) { kernel_choice() = static_cast<int>(kernel); }
+AttentionKernel attention_kernel() { return static_cast<AttentionKernel>(kernel_choice().load()); }
 
 torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& residual,
                                           const torch::Tensor& bias) {
@@ -56,10 +86,10 @@ torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const tor
   const torch::Tensor query = heads(0);
   const torch::Tensor key = heads(1);
   const torch::Tensor value = heads(2);
-#if TORCH_VERSION_MAJOR >= 2
   if (use_fused_attention(hidden)) {
-    // LibTorch 2.x on CUDA: one fused kernel (memory-efficient attention with an additive bias)
-    // instead of materialising the scores and float32 probabilities; it accumulates in float32.
+    // One fused kernel (memory-efficient attention with an additive bias) instead of
+    // materialising the scores and float32 probabilities; it accumulates in float32.
+    if (hidden.is_cuda()) choose_cuda_attention_kernels();
     const auto four_d = [&](const torch::Tensor& t) { return t.view({batch, n_head_, seq, head_dim_}); };
     const torch::Tensor context =
         at::scaled_dot_product_attention(four_d(query), four_d(key), four_d(value), bias.reshape({batch, n_head_, seq, seq}),
@@ -68,7 +98,6 @@ torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const tor
             .reshape({batch, seq, n_head_ * head_dim_});
     return torch::dropout(dense->forward(context), hidden_dropout_, is_training()) + residual;
   }
-#endif
 
   // scores = bias + q k^T / sqrt(head_dim), in the compute dtype, as HF's baddbmm.
   const torch::Tensor scores = torch::baddbmm(bias.reshape({batch * n_head_, seq, seq}), query,

@@ -13,6 +13,14 @@
 
 namespace lacos {
 
+// How attention is computed: the explicit path (baddbmm + float32 softmax, as HF), or one fused
+// scaled_dot_product_attention call (on CUDA restricted to the memory-efficient kernel, see
+// bloom_attention.cpp). `automatic`: fused on CUDA, explicit on the CPU. Process-wide; the
+// environment's LACOS_ATTENTION=math|fused sets it at start.
+enum class AttentionKernel { automatic, math, fused };
+void set_attention_kernel(AttentionKernel kernel);
+AttentionKernel attention_kernel();
+
 class BloomAttentionImpl : public torch::nn::Module {
  public:
   BloomAttentionImpl(const BloomConfig& config, const torch::TensorOptions& options, const WeightFormat& format = {});

@@ -1,10 +1,13 @@
 #include "model/bloom_model.h"
 
+#include "core/device_transfer.h"
 #include "core/error.h"
 #include "model/alibi.h"
 #include "model/attention_bias.h"
 #include "model/block_checkpoint.h"
 #include "model/layer_factory.h"
+
+#include <algorithm>
 
 namespace lacos {
 
@@ -52,21 +55,32 @@ void BloomModelImpl::check_inputs(const torch::Tensor& input_ids, const torch::T
     fail("BloomModel: attention_mask shape {} differs from input_ids shape {}", c10::str(attention_mask.sizes()),
          c10::str(input_ids.sizes()));
   }
-  if (input_ids.numel() > 0) {
-    const auto [lowest, highest] = torch::aminmax(input_ids);
-    if (lowest.item<std::int64_t>() < 0 || highest.item<std::int64_t>() >= config_.vocab_size) {
-      fail("BloomModel: token ids span [{}, {}] but the embedding table has vocab_size {} "
-           "(tokenizer and model do not match?)",
-           lowest.item<std::int64_t>(), highest.item<std::int64_t>(), config_.vocab_size);
-    }
+  if (input_ids.numel() == 0) return;
+  std::int64_t lowest = 0;
+  std::int64_t highest = 0;
+  if (input_ids.is_cpu()) {
+    // Ids from the host (the tokenizer) are checked there: no device read in a training step.
+    const torch::Tensor ids = input_ids.contiguous();
+    const std::int64_t* data = ids.data_ptr<std::int64_t>();
+    const auto [low, high] = std::minmax_element(data, data + ids.numel());
+    lowest = *low;
+    highest = *high;
+  } else {
+    const auto [low, high] = torch::aminmax(input_ids);
+    lowest = low.item<std::int64_t>();
+    highest = high.item<std::int64_t>();
+  }
+  if (lowest < 0 || highest >= config_.vocab_size) {
+    fail("BloomModel: token ids span [{}, {}] but the embedding table has vocab_size {} "
+         "(tokenizer and model do not match?)", lowest, highest, config_.vocab_size);
   }
 }
 
 torch::Tensor BloomModelImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
   check_inputs(input_ids, attention_mask);
   if (!slopes_.defined() || slopes_.device() != device()) slopes_ = alibi_slopes(config_.n_head).to(device());
-  const torch::Tensor ids = input_ids.to(device());
-  const torch::Tensor mask = attention_mask.to(device());
+  const torch::Tensor ids = to_device(input_ids, device());
+  const torch::Tensor mask = to_device(attention_mask, device());
   const torch::Tensor bias = attention_bias(mask, slopes_, dtype());
 
   torch::Tensor hidden = word_embeddings_layernorm->forward(word_embeddings->forward(ids));

@@ -9,7 +9,13 @@
 //     then AdamW's decoupled decay p *= 1 - lr wd (Adam adds wd p to the gradient instead).
 // The float32 variants follow torch.optim.Adam/AdamW line by line.
 //
-// A step whose gradients hold NaN or Inf changes nothing and is counted as skipped.
+// Multi-tensor and host-free: the state of all tensors lives in a few flat buffers on the
+// parameters' device (8-bit tensors padded to whole blocks, so a block never spans two tensors),
+// the maps live there too, and a step is a fixed number of passes over those buffers whatever the
+// number of tensors (one gather of the gradients, the update, one multi-tensor add into the
+// parameters). A step whose gradients hold NaN or Inf changes nothing and is counted as skipped;
+// that decision, the step count and the bias corrections stay on the device, so step() never
+// waits for the GPU. steps_taken() and steps_skipped() read the counters back (a host read).
 #pragma once
 
 #include <torch/torch.h>
@@ -43,13 +49,14 @@ class Adam {
   Adam(std::vector<std::pair<std::string, torch::Tensor>> parameters, AdamOptions options);
   ~Adam();
 
-  // One update at learning rate `lr` from the parameters' .grad. Returns false, changing nothing,
-  // when a gradient is not finite.
-  bool step(double lr);
+  // One update at learning rate `lr` from the parameters' .grad (parameters without one are left
+  // alone). Returns a 0-dim bool tensor on the parameters' device: false when a gradient was not
+  // finite and nothing changed. Reading it is the caller's choice (and a host synchronisation).
+  torch::Tensor step(double lr);
   void zero_grad();
 
-  std::int64_t steps_taken() const { return step_; }
-  std::int64_t steps_skipped() const { return skipped_; }
+  std::int64_t steps_taken() const;
+  std::int64_t steps_skipped() const;
   // Bytes of optimizer state, and the fraction of state elements held in 8 bits.
   std::int64_t state_bytes() const;
   double fraction_8bit() const;
@@ -63,15 +70,20 @@ class Adam {
 
  private:
   struct Slot;
-  void update_float(Slot& slot, const torch::Tensor& grad, double lr);
-  void update_8bit(Slot& slot, const torch::Tensor& grad, double lr);
+  struct Group;
+  torch::Tensor float_update(Group& group, const torch::Tensor& grad, const torch::Tensor& flat_param,
+                             const torch::Tensor& active, const torch::Tensor& t, double lr);
+  torch::Tensor eight_bit_update(Group& group, const torch::Tensor& grad, const torch::Tensor& flat_param,
+                                 const torch::Tensor& active, const torch::Tensor& t, double lr);
+  void apply(const Group& group, const torch::Tensor& delta);
 
   AdamOptions options_;
   std::vector<std::unique_ptr<Slot>> slots_;
-  torch::Tensor signed_map_;
-  torch::Tensor unsigned_map_;
-  std::int64_t step_ = 0;
-  std::int64_t skipped_ = 0;
+  std::unique_ptr<Group> float_group_;
+  std::unique_ptr<Group> quantized_group_;
+  torch::Tensor signed_map_, unsigned_map_;            // on the parameters' device
+  torch::Tensor signed_midpoints_, unsigned_midpoints_;
+  torch::Tensor counters_;  // float64 [2] on the device: steps taken, steps skipped
 };
 
 }  // namespace lacos

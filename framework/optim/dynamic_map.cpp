@@ -49,9 +49,11 @@ BlockwiseCodes quantize_blockwise(const torch::Tensor& values, const torch::Tens
 torch::Tensor dequantize_blockwise(const torch::Tensor& codes, const torch::Tensor& absmax, const torch::Tensor& map,
                                    std::int64_t block_size) {
   const std::int64_t numel = codes.numel();
-  const torch::Tensor values = map.to(codes.device()).index_select(0, codes.to(torch::kInt64));
-  const torch::Tensor scales = absmax.repeat_interleave(block_size).narrow(0, 0, numel);
-  return values * scales;
+  const std::int64_t blocks = absmax.numel();
+  const torch::Tensor values = map.to(codes.device()).index_select(0, codes.reshape({-1}).to(torch::kInt64));
+  // Scaled per block through a view (repeat_interleave would size its output on the host).
+  const torch::Tensor padded = torch::constant_pad_nd(values, {0, blocks * block_size - numel});
+  return (padded.view({blocks, block_size}) * absmax.unsqueeze(1)).view({-1}).narrow(0, 0, numel);
 }
 
 }  // namespace lacos

@@ -33,14 +33,15 @@ Int8Rows quantize_int8_rows(const torch::Tensor& rows, std::int64_t block_size) 
 torch::Tensor dequantize_int8_rows(const torch::Tensor& codes, const torch::Tensor& absmax, std::int64_t block_size,
                                    torch::ScalarType dtype) {
   const std::int64_t cols = codes.size(1);
-  const torch::Tensor scale = (absmax * (1.0 / 127.0)).unsqueeze(-1);  // [rows, blocks, 1]
-  // One float32 temporary, scaled in place: this runs for every layer in every forward and
-  // backward, so its transient memory is part of the int8 model's peak.
-  torch::Tensor values = as_blocks(codes, block_size).to(torch::kFloat32);
+  const torch::Tensor scale = (absmax * (1.0 / 127.0)).to(dtype).unsqueeze(-1);  // [rows, blocks, 1]
+  // Straight into the compute dtype, scaled in place: int8 codes are exact in bfloat16, float16
+  // and float32, so no float32 temporary of the weight's size is needed (this runs for every
+  // layer in every forward and backward; its transient memory is part of the int8 model's peak).
+  torch::Tensor values = as_blocks(codes, block_size).to(dtype);
   values.mul_(scale);
   torch::Tensor weight = values.view({codes.size(0), -1});
-  if (weight.size(1) != cols) weight = weight.narrow(1, 0, cols);
-  return weight.to(dtype).contiguous();
+  if (weight.size(1) != cols) weight = weight.narrow(1, 0, cols).contiguous();
+  return weight;
 }
 
 }  // namespace lacos

@@ -21,7 +21,8 @@ std::int64_t int8_blocks_per_row(std::int64_t cols, std::int64_t block_size);
 // `rows`: any floating dtype and device; computed in float32.
 Int8Rows quantize_int8_rows(const torch::Tensor& rows, std::int64_t block_size);
 
-// The weight in `dtype` (computed in float32, rounded once).
+// The weight in `dtype`, computed in `dtype`: codes (exact there) times absmax / 127 rounded to
+// `dtype`, so at most two roundings in bfloat16 (float32: as exact as before).
 torch::Tensor dequantize_int8_rows(const torch::Tensor& codes, const torch::Tensor& absmax, std::int64_t block_size,
                                    torch::ScalarType dtype);
 

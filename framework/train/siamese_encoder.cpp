@@ -1,5 +1,6 @@
 #include "train/siamese_encoder.h"
 
+#include "core/device_transfer.h"
 #include "core/error.h"
 
 namespace lacos {
@@ -34,8 +35,10 @@ SiameseEncoder::SiameseEncoder(BloomModel model, Pooling pooling, std::int64_t p
 
 torch::Tensor SiameseEncoder::embed(const std::vector<TokenIds>& sentences) {
   const TokenBatch batch = make_token_batch(sentences, pad_id_, padding_side_, max_length_);
-  const torch::Tensor hidden = model_->forward(batch.input_ids, batch.attention_mask);
-  return pool(hidden, batch.attention_mask, pooling_);
+  // The mask goes to the device once, for the model and the pooling.
+  const torch::Tensor mask = to_device(batch.attention_mask, model_->device());
+  const torch::Tensor hidden = model_->forward(batch.input_ids, mask);
+  return pool(hidden, mask, pooling_);
 }
 
 PairEmbeddings SiameseEncoder::embed_pairs(const PairBatch& batch) {

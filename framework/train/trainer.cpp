@@ -1,12 +1,12 @@
 #include "train/trainer.h"
 
-#include "core/cpu_memory.h"
+#include "core/device_memory.h"
 #include "core/error.h"
+#include "core/host_sync.h"
 #include "core/progress_bar.h"
-#include "dist/gradient_sync.h"
 #include "lora/apply_lora.h"
-#include "train/mnr_step.h"
 #include "train/siamese_encoder.h"
+#include "train/train_step.h"
 
 #include <chrono>
 #include <map>
@@ -27,19 +27,6 @@ std::int64_t token_count(const std::vector<TokenIds>& sentences) {
   std::int64_t total = 0;
   for (const auto& ids : sentences) total += static_cast<std::int64_t>(ids.size());
   return total;
-}
-
-double total_grad_norm(const std::vector<std::pair<std::string, torch::Tensor>>& parameters, double max_norm) {
-  std::vector<torch::Tensor> with_grad;
-  for (const auto& [name, parameter] : parameters) {
-    if (parameter.grad().defined()) with_grad.push_back(parameter);
-  }
-  if (with_grad.empty()) return 0.0;
-  if (max_norm > 0) return torch::nn::utils::clip_grad_norm_(with_grad, max_norm);
-  torch::NoGradGuard no_grad;
-  double squares = 0;
-  for (const auto& parameter : with_grad) squares += parameter.grad().to(torch::kFloat64).pow(2).sum().item<double>();
-  return std::sqrt(squares);
 }
 
 // Copies saved adapter weights into the live parameters; names and shapes must match.
@@ -133,9 +120,8 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   SiameseEncoder siamese(model, encoder_.options().pooling, encoder_.pad_id(), max_length,
                          encoder_.options().padding_side);
   const auto parameters = trainable_parameters(*model);
-  Adam optimizer(parameters, options_.optimizer);
-  CpuMemoryTracker& memory = CpuMemoryTracker::instance();
-  memory.reset_peak();
+  const torch::Device device = model->device();
+  reset_peak_memory(device);
 
   // Data parallelism: this rank's slice of each global batch, one adapter for all ranks.
   Communicator& communicator = options_.communicator != nullptr ? *options_.communicator : single_process_communicator();
@@ -146,9 +132,9 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
          "ranks", options_.batching.batch_size, ranks);
   }
   const std::size_t local_rows = static_cast<std::size_t>(options_.batching.batch_size / ranks);
-  GradientSync sync(communicator, parameters, options_.dist.bucket_megabytes << 20);
-  MnrOptions mnr = options_.mnr;
-  if (options_.dist.global_negatives) mnr.global_batch = &communicator;
+  TrainStep train_step(siamese, parameters, options_, communicator);
+  Adam& optimizer = train_step.optimizer();
+  GradientSync& sync = train_step.sync();
   encoder_.shard_encoding(&communicator);
 
   TrainResult result;
@@ -179,7 +165,6 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
                                         "the training data changed since it was written", next_batch, batches.size());
   ProgressBar progress("train", options_.steps - result.first_step, "step", options_.progress && rank == 0);
   model->train();
-  std::int64_t total_tokens = 0;
   const auto snapshot = [&](std::int64_t steps_completed) {
     TrainingCheckpoint checkpoint;
     checkpoint.steps_completed = steps_completed;
@@ -192,13 +177,21 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     for (int r = 1; r < ranks; ++r) checkpoint.other_rank_rng_states.push_back(states[r].clone());
     return checkpoint;
   };
-  const auto start = std::chrono::steady_clock::now();
+  // The host reads nothing from the device in a step, except on steps that log (loss, gradient
+  // norm, skip flag: one synchronisation), evaluate or checkpoint; tokens are counted on the host.
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto interval_start = start;          // since the last logged step (device work included)
+  std::int64_t interval_steps = 0;
+  double excluded_seconds = 0;          // evaluation and checkpoints
+  std::int64_t local_tokens = 0;
+  const SyncDebug sync_debug = sync_debug_from_environment();
+  std::int64_t skipped_reported = resume_ ? optimizer.steps_skipped() : 0;
   for (std::int64_t step = result.first_step; step < options_.steps; ++step) {
     if (next_batch == batches.size()) {
       batches = epoch_batches(train_, options_.batching, ++epoch);
       next_batch = 0;
     }
-    const auto step_start = std::chrono::steady_clock::now();
     PairBatch batch;
     const std::vector<std::size_t>& global_batch = batches[next_batch++];
     for (std::size_t row = rank * local_rows; row < (rank + 1) * local_rows; ++row) {
@@ -207,64 +200,85 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
       batch.positives.push_back(tokenize(encoder_.tokenizer(), pair.positive, max_length));
       if (options_.use_hard_negatives) batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
     }
-    StepRecord record;
-    record.step = step;
-    record.learning_rate = options_.learning_rate * options_.schedule.factor(step);
-    const torch::Tensor loss = options_.mini_batch_size > 0
-                                   ? cached_mnr_backward(siamese, batch, mnr, options_.mini_batch_size)
-                                   : mnr_backward(siamese, batch, mnr);
-    sync.average_gradients();
-    {
+    const double learning_rate = options_.learning_rate * options_.schedule.factor(step);
+    const bool last = step + 1 == options_.steps;
+    const bool logged = last || step % std::max<std::int64_t>(options_.log_every, 1) == 0;
+    const StepTensors outcome = [&] {
+      // LACOS_SYNC_DEBUG=error: a step that does not log must not synchronise (CUDA throws if it does).
+      SyncDebugScope sync_check(device, logged ? SyncDebug::off : sync_debug);
+      return train_step.run(batch, learning_rate, /*with_norm=*/logged);
+    }();
+    const std::int64_t tokens = token_count(batch.anchors) + token_count(batch.positives) + token_count(batch.negatives);
+    local_tokens += tokens;
+    ++interval_steps;
+    if (logged) {
+      communicator.wait_device(fmt::format("step {}", step));
+      StepRecord record;
+      record.step = step;
+      record.learning_rate = learning_rate;
       // The global batch's loss (each rank's covers its own anchors) and token count, in one call.
-      torch::Tensor totals = torch::tensor({loss.item<double>(), static_cast<double>(token_count(batch.anchors) +
-                                            token_count(batch.positives) + token_count(batch.negatives))}, torch::kFloat64);
+      torch::Tensor totals = torch::tensor({outcome.loss.item<double>(), static_cast<double>(tokens)}, torch::kFloat64);
       communicator.all_reduce_sum_(totals);
       record.loss = totals[0].item<double>() / ranks;
       record.tokens = static_cast<std::int64_t>(totals[1].item<double>());
+      record.grad_norm = outcome.grad_norm.item<double>();
+      record.skipped = !outcome.applied.item<bool>();
+      const auto now = Clock::now();
+      record.seconds = std::chrono::duration<double>(now - interval_start).count() / static_cast<double>(interval_steps);
+      interval_start = now;
+      interval_steps = 0;
+      const std::int64_t skipped = optimizer.steps_skipped();
+      if (skipped > skipped_reported && rank == 0) {
+        std::fprintf(stderr, "\nstep %lld: %lld update(s) skipped since the last report (non-finite gradients), %lld so far\n",
+                     static_cast<long long>(step), static_cast<long long>(skipped - skipped_reported),
+                     static_cast<long long>(skipped));
+      }
+      skipped_reported = skipped;
+      result.steps.push_back(record);
+      if (on_step) on_step(record);
+      progress.set_postfix(fmt::format("loss {:.4f} lr {:.2e}", record.loss, record.learning_rate));
     }
-    record.grad_norm = total_grad_norm(parameters, options_.max_grad_norm);
-    record.skipped = !optimizer.step(record.learning_rate);
-    if (record.skipped && rank == 0) {
-      std::fprintf(stderr, "\nstep %lld: non-finite gradient, update skipped (%lld so far)\n",
-                   static_cast<long long>(step), static_cast<long long>(optimizer.steps_skipped()));
-    }
-    optimizer.zero_grad();
-    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
-    total_tokens += record.tokens;
-    result.steps.push_back(record);
-    if (on_step) on_step(record);
-    progress.set_postfix(fmt::format("loss {:.4f} lr {:.2e}", record.loss, record.learning_rate));
+    ++result.steps_run;
     progress.advance();
-    const bool last = step + 1 == options_.steps;
     CheckpointReason reason;
-    if (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) {
-      if (!eval_sets_.empty()) {
+    // All ranks must stop at the same step: one rank's signal stops them all.
+    reason.stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
+    const bool evaluate_now = (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) && !eval_sets_.empty();
+    reason.scheduled = last || reason.stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
+    const bool check_now = last || reason.stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0);
+    if (evaluate_now || check_now || (on_checkpoint && reason.scheduled)) {
+      // Host work that waits for the device: the steps so far count as training time, this does not.
+      synchronize(device);
+      const auto paused = Clock::now();
+      if (evaluate_now) {
         result.evals.push_back(evaluate(step + 1));
         if (on_eval) on_eval(result.evals.back());
         reason.evaluated = true;
       }
-    }
-    // All ranks must stop at the same step: one rank's signal stops them all.
-    reason.stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
-    if (last || reason.stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0)) {
-      sync.check_identical(step + 1);
-    }
-    reason.scheduled = last || reason.stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
-    if (on_checkpoint && (reason.scheduled || reason.evaluated)) {
-      // The position after this step: the next batch may begin a new epoch, as the loop head does.
-      on_checkpoint(snapshot(step + 1), reason);
+      if (check_now) sync.check_identical(step + 1);
+      if (on_checkpoint && (reason.scheduled || reason.evaluated)) {
+        // The position after this step: the next batch may begin a new epoch, as the loop head does.
+        on_checkpoint(snapshot(step + 1), reason);
+      }
+      const auto resumed = Clock::now();
+      excluded_seconds += std::chrono::duration<double>(resumed - paused).count();
+      interval_start += resumed - paused;
     }
     if (reason.stopping) {
       result.interrupted = true;
       break;
     }
   }
+  synchronize(device);
+  const double training_seconds =
+      std::chrono::duration<double>(Clock::now() - start).count() - excluded_seconds;
   progress.finish();
-  result.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  double step_seconds = 0;
-  for (const StepRecord& record : result.steps) step_seconds += record.seconds;
-  result.tokens_per_second = step_seconds > 0 ? total_tokens / step_seconds : 0.0;
-  result.peak_memory_bytes = memory.peak_bytes();
+  result.train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  // All ranks' tokens, in one collective every rank reaches (after the loop, stopped or not).
+  torch::Tensor all_tokens = torch::tensor({static_cast<double>(local_tokens)}, torch::kFloat64);
+  communicator.all_reduce_sum_(all_tokens);
+  result.tokens_per_second = training_seconds > 0 ? all_tokens.item<double>() / training_seconds : 0.0;
+  result.peak_memory_bytes = peak_memory_bytes(device);
   result.skipped_steps = optimizer.steps_skipped();
   result.optimizer_state_bytes = optimizer.state_bytes();
   result.optimizer_fraction_8bit = optimizer.fraction_8bit();

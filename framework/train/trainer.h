@@ -32,6 +32,9 @@ struct TrainerOptions {
   LrSchedule schedule;             // total_steps is taken from `steps`
   double max_grad_norm = 0.0;      // 0: no clipping
   std::int64_t eval_every = 0;     // 0: evaluate at the end only
+  // Steps that log (read loss, gradient norm and skip flag back from the device, the step's one
+  // host synchronisation) are those with step % log_every == 0, and the last.
+  std::int64_t log_every = 1;
   std::int64_t mini_batch_size = 0;  // > 0: GradCache with mini-batches of this many sentences
   bool use_hard_negatives = false;
   MnrOptions mnr;
@@ -61,7 +64,7 @@ struct StepRecord {
   double grad_norm = 0.0;
   bool skipped = false;   // non-finite gradient: no update
   std::int64_t tokens = 0;   // all ranks together
-  double seconds = 0.0;
+  double seconds = 0.0;       // per step, averaged over the steps since the previous logged one
 };
 
 struct EvalRecord {
@@ -70,11 +73,14 @@ struct EvalRecord {
 };
 
 struct TrainResult {
-  std::vector<StepRecord> steps;
+  std::vector<StepRecord> steps;   // the logged steps (TrainerOptions::log_every)
+  std::int64_t steps_run = 0;      // steps taken by this run() (from first_step on)
   std::vector<EvalRecord> evals;
   double train_seconds = 0.0;
   double tokens_per_second = 0.0;  // all ranks together
-  std::int64_t peak_memory_bytes = 0;  // CPU tensor memory (model included)
+  // Peak tensor memory of the model's device during training, model included: on CUDA the caching
+  // allocator's peak allocated bytes, on the CPU the tracking allocator's (core/device_memory.h).
+  std::int64_t peak_memory_bytes = 0;
   std::int64_t skipped_steps = 0;
   std::int64_t optimizer_state_bytes = 0;
   double optimizer_fraction_8bit = 0.0;
