@@ -130,6 +130,18 @@ TEST(CpuMemoryTracker, CountsAndSurvivesRawAllocationsOfBfloat16Matmuls) {
   EXPECT_EQ(tracker.current_bytes(), before);
 }
 
+// tiny-bloom-a (max_length 16) with seeded LoRA adapters whose dropout is 0.1.
+SentenceEncoder tiny_encoder_with_lora() {
+  EncoderOptions encoder_options;
+  encoder_options.max_length = 16;
+  SentenceEncoder encoder = SentenceEncoder::from_folder(test::fixture("tiny-bloom-a"), {}, encoder_options);
+  LoraConfig lora;
+  lora.dropout = 0.1;
+  torch::manual_seed(5);
+  apply_lora(*encoder.model(), lora);
+  return encoder;
+}
+
 TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
   std::vector<TextPair> pairs;
   for (int i = 0; i < 8; ++i) {  // one batch, seen every step: the loss must fall
@@ -142,13 +154,7 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
   std::vector<torch::Tensor> adapters[2];
   std::vector<double> losses[2];
   for (int run = 0; run < 2; ++run) {
-    EncoderOptions encoder_options;
-    encoder_options.max_length = 16;
-    SentenceEncoder encoder = SentenceEncoder::from_folder(test::fixture("tiny-bloom-a"), {}, encoder_options);
-    LoraConfig lora;
-    lora.dropout = 0.1;
-    torch::manual_seed(5);
-    apply_lora(*encoder.model(), lora);
+    SentenceEncoder encoder = tiny_encoder_with_lora();
     TrainerOptions options;
     options.steps = 8;
     options.learning_rate = 5e-3;
@@ -180,13 +186,7 @@ TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
   std::vector<TextPair> pairs;
   for (int i = 0; i < 16; ++i) pairs.push_back({"A man plays guitar number " + std::to_string(i), "Music " + std::to_string(i), ""});
   const auto reads_between_logged_steps = [&](std::int64_t log_every, std::int64_t mini_batch) {
-    EncoderOptions encoder_options;
-    encoder_options.max_length = 16;
-    SentenceEncoder encoder = SentenceEncoder::from_folder(test::fixture("tiny-bloom-a"), {}, encoder_options);
-    LoraConfig lora;
-    lora.dropout = 0.1;
-    torch::manual_seed(5);
-    apply_lora(*encoder.model(), lora);
+    SentenceEncoder encoder = tiny_encoder_with_lora();
     TrainerOptions options;
     options.steps = 9;
     options.log_every = log_every;
@@ -214,6 +214,9 @@ TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
     for (std::int64_t reads : every) EXPECT_EQ(reads, per_logged_step) << "mini-batch " << mini_batch;
     const std::vector<std::int64_t> sparse = reads_between_logged_steps(4, mini_batch);
     ASSERT_EQ(sparse.size(), 2u);
+    std::printf("[host reads] mini-batch %lld: %lld per logged step; %lld and %lld from one logged step to the next "
+                "4 steps later\n", static_cast<long long>(mini_batch), static_cast<long long>(per_logged_step),
+                static_cast<long long>(sparse[0]), static_cast<long long>(sparse[1]));
     for (std::int64_t reads : sparse) {
       EXPECT_EQ(reads, per_logged_step) << "steps that do not log read from the device (mini-batch " << mini_batch << ")";
     }

@@ -21,7 +21,7 @@
 
 namespace lacos {
 
-// The element types safetensors defines that LibTorch 1.13 and 2.x can both hold.
+// The element types safetensors defines that lacos reads into LibTorch tensors.
 enum class StDtype { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL };
 
 const char* st_dtype_name(StDtype dtype);

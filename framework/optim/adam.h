@@ -57,6 +57,9 @@ class Adam {
 
   std::int64_t steps_taken() const;
   std::int64_t steps_skipped() const;
+  // The same two counters as a float64 [2] tensor on the device (steps taken, steps skipped), for
+  // a caller that reads them together with other values in one copy.
+  const torch::Tensor& counters() const { return counters_; }
   // Bytes of optimizer state, and the fraction of state elements held in 8 bits.
   std::int64_t state_bytes() const;
   double fraction_8bit() const;

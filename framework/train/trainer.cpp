@@ -216,18 +216,23 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
       StepRecord record;
       record.step = step;
       record.learning_rate = learning_rate;
+      // Everything this step reports, in one device-to-host copy (the step's one synchronisation).
+      const torch::Tensor reported =
+          torch::stack({outcome.loss.to(torch::kFloat64), outcome.grad_norm.to(torch::kFloat64),
+                        outcome.applied.to(torch::kFloat64), optimizer.counters()[1]})
+              .to(torch::kCPU);
       // The global batch's loss (each rank's covers its own anchors) and token count, in one call.
-      torch::Tensor totals = torch::tensor({outcome.loss.item<double>(), static_cast<double>(tokens)}, torch::kFloat64);
+      torch::Tensor totals = torch::stack({reported[0], torch::scalar_tensor(static_cast<double>(tokens), torch::kFloat64)});
       communicator.all_reduce_sum_(totals);
       record.loss = totals[0].item<double>() / ranks;
       record.tokens = static_cast<std::int64_t>(totals[1].item<double>());
-      record.grad_norm = outcome.grad_norm.item<double>();
-      record.skipped = !outcome.applied.item<bool>();
+      record.grad_norm = reported[1].item<double>();
+      record.skipped = reported[2].item<double>() == 0.0;
       const auto now = Clock::now();
       record.seconds = std::chrono::duration<double>(now - interval_start).count() / static_cast<double>(interval_steps);
       interval_start = now;
       interval_steps = 0;
-      const std::int64_t skipped = optimizer.steps_skipped();
+      const auto skipped = static_cast<std::int64_t>(reported[3].item<double>());
       if (skipped > skipped_reported && rank == 0) {
         std::fprintf(stderr, "\nstep %lld: %lld update(s) skipped since the last report (non-finite gradients), %lld so far\n",
                      static_cast<long long>(step), static_cast<long long>(skipped - skipped_reported),
