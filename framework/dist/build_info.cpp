@@ -8,12 +8,21 @@
 #ifdef LACOS_WITH_NCCL
 #include <nccl.h>
 #endif
+#ifdef LACOS_TORCH_CUDA
+#include <cuda_runtime_api.h>
+#endif
 
 namespace lacos {
 
 std::string build_info() {
   std::string info = fmt::format("lacos 0.1.0\nLibTorch {} (_GLIBCXX_USE_CXX11_ABI={})\n", TORCH_VERSION,
                                  _GLIBCXX_USE_CXX11_ABI);
+#ifdef LACOS_TORCH_CUDA
+  int runtime = 0;
+  cudaRuntimeGetVersion(&runtime);  // the runtime actually loaded (torch's, from the wheel)
+  info += fmt::format("CUDA runtime {}.{} (compiled against {}.{})\n", runtime / 1000, runtime % 1000 / 10,
+                      CUDART_VERSION / 1000, CUDART_VERSION % 1000 / 10);
+#endif
   info += fmt::format("CUDA devices: {}\n", torch::cuda::is_available() ? torch::cuda::device_count() : 0);
 #ifdef LACOS_WITH_NCCL
   int version = 0;

@@ -95,29 +95,32 @@ void GradientSync::average_gradients() {
   torch::NoGradGuard no_grad;
   const double scale = 1.0 / communicator_.size();
   for (Bucket& bucket : buckets_) {
+    // Into the bucket and back out in one multi-tensor copy each (one kernel on CUDA, not one
+    // per adapter tensor); a missing gradient contributes zeros and receives the average.
+    std::vector<torch::Tensor> slots, grads, missing;
     std::int64_t offset = 0;
     for (std::size_t i : bucket.members) {
       const torch::Tensor& p = parameters_[i].second;
-      torch::Tensor slot = bucket.flat.narrow(0, offset, p.numel());
+      torch::Tensor slot = bucket.flat.narrow(0, offset, p.numel()).view(p.sizes());
+      offset += p.numel();
       if (p.grad().defined()) {
-        slot.copy_(p.grad().reshape({-1}));
+        slots.push_back(slot);
+        grads.push_back(p.grad());
       } else {
         slot.zero_();
+        missing.push_back(slot);
       }
-      offset += p.numel();
     }
+    if (!slots.empty()) torch::_foreach_copy_(slots, grads);
     communicator_.all_reduce_sum_(bucket.flat);
     bucket.flat.mul_(scale);
-    offset = 0;
-    for (std::size_t i : bucket.members) {
-      torch::Tensor p = parameters_[i].second;
-      const torch::Tensor averaged = bucket.flat.narrow(0, offset, p.numel()).view(p.sizes());
-      if (p.grad().defined()) {
-        p.mutable_grad().copy_(averaged);
-      } else {
-        p.mutable_grad() = averaged.clone();
+    if (!slots.empty()) torch::_foreach_copy_(grads, slots);
+    if (!missing.empty()) {
+      std::size_t next = 0;
+      for (std::size_t i : bucket.members) {
+        torch::Tensor p = parameters_[i].second;
+        if (!p.grad().defined()) p.mutable_grad() = missing[next++].clone();
       }
-      offset += p.numel();
     }
   }
 }

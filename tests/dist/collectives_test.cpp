@@ -2,6 +2,7 @@
 // checked on however many ranks the test runs with.
 #include "dist/all_gather_autograd.h"
 #include "dist/gradient_sync.h"
+#include "dist/mpi_communicator.h"
 #include "dist/rank_agreement.h"
 #include "dist_test_support.h"
 #include "test_support.h"
@@ -113,6 +114,34 @@ TEST(RankAgreement, SameTextPassesDifferentTextNamesTheLine) {
   const std::string mine = c.rank() == 0 ? "a: 1\nb: 2\n" : "a: 1\nb: 3\n";
   EXPECT_ERROR_CONTAINS(require_same_on_all_ranks(c, mine, "resolved configuration"),
                         "line 2 is 'b: 2' on rank 0 but 'b: 3' on rank 1");
+}
+
+// The shared bounded wait: an error thrown while polling (as NCCL's state check throws) runs the
+// give-up action first (NCCL: abort the communicator) and comes out as a DistributedError; one
+// forced collective runs even in a world of one (dist.force_collectives).
+class WaitProbe : public MpiCommunicator {
+ public:
+  using MpiCommunicator::MpiCommunicator;
+  using MpiCommunicator::wait;
+};
+
+TEST(Collectives, WaitGivesUpBeforeReportingAPollingError) {
+  WaitProbe probe(CollectiveOptions{/*timeout_seconds=*/5, nullptr, /*force=*/true});
+  EXPECT_TRUE(probe.distributed());
+  int gave_up = 0;
+  try {
+    probe.wait("probe", [] () -> bool { fail("the device said no"); }, [&] { ++gave_up; });
+    FAIL() << "no error";
+  } catch (const DistributedError& error) {
+    EXPECT_NE(std::string(error.what()).find("probe: the device said no"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(gave_up, 1);
+  int polls = 0;
+  probe.wait("probe", [&] { return ++polls == 3; });
+  EXPECT_EQ(polls, 3);
+  torch::Tensor ones = torch::ones({3});
+  probe.all_reduce_sum_(ones);  // forced: a real MPI all-reduce, even alone
+  EXPECT_FLOAT_EQ(ones[0].item<float>(), static_cast<float>(probe.size()));
 }
 
 }  // namespace
