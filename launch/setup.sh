@@ -15,6 +15,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 CMAKE_ARGS=${CMAKE_ARGS:-}
 JOBS=${JOBS:-$(nproc)}
 LACOS_TORCH_SPEC=${LACOS_TORCH_SPEC:-torch==2.11.0}   # PyPI's 2.11.0 for Linux x86_64 is the cu130 build
+LACOS_NUMPY_SPEC=${LACOS_NUMPY_SPEC:-numpy==2.4.6}    # torch's Python side warns on import without it
 
 packages=(
   build-essential cmake pkg-config
@@ -43,11 +44,11 @@ if [ -n "${LACOS_PYTHON:-}" ]; then
   python=$LACOS_PYTHON
 else
   python=.venv/bin/python
-  if ! "$python" -c 'import torch' >/dev/null 2>&1 ||
+  if ! "$python" -c 'import torch, numpy' >/dev/null 2>&1 ||
      [ "$("$python" -c 'import torch; print(torch.__version__.split("+")[0])')" != "$torch_version" ]; then
     [ -x "$python" ] || python3 -m venv .venv
     echo "setup: installing $LACOS_TORCH_SPEC into .venv (LibTorch with CUDA; ~4.5 GB the first time)"
-    .venv/bin/pip install --quiet --disable-pip-version-check "$LACOS_TORCH_SPEC"
+    .venv/bin/pip install --quiet --disable-pip-version-check "$LACOS_TORCH_SPEC" "$LACOS_NUMPY_SPEC"
   fi
 fi
 "$python" -c 'import torch; print("setup: LibTorch", torch.__version__, "CUDA", torch.version.cuda)'
@@ -57,6 +58,10 @@ case "$python" in
   */*) python="$PWD/$python" ;;
   *) python=$(command -v "$python") ;;
 esac
-cmake -S . -B "$BUILD_DIR" -DLACOS_PYTHON="$python" $CMAKE_ARGS >/dev/null
+# LibTorch's CMake package warns about CUDA architectures and its profiler library (harmless for
+# lacos, which compiles no CUDA kernels): the configure log is shown only when configuring fails.
+mkdir -p "$BUILD_DIR"
+cmake -S . -B "$BUILD_DIR" -DLACOS_PYTHON="$python" $CMAKE_ARGS >"$BUILD_DIR/configure.log" 2>&1 \
+  || { cat "$BUILD_DIR/configure.log"; echo "setup: configuring failed (log: $BUILD_DIR/configure.log)" >&2; exit 1; }
 cmake --build "$BUILD_DIR" -j "$JOBS"
 echo "setup: built into $BUILD_DIR/bin (add it to PATH: export PATH=\"$PWD/$BUILD_DIR/bin:\$PATH\")"
