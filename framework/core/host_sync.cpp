@@ -21,7 +21,7 @@ bool waits_for_device(const char* name) {
   static const std::set<std::string> names = {
       "aten::_local_scalar_dense", "aten::nonzero",   "aten::masked_select",         "aten::unique_dim",
       "aten::_unique",             "aten::_unique2",  "aten::unique_consecutive",    "aten::equal",
-      "aten::repeat_interleave",   "aten::bincount",  "aten::_assert_async.msg_sync"};
+      "aten::repeat_interleave",   "aten::bincount"};
   return names.count(name) > 0;
 }
 

@@ -125,35 +125,40 @@ void Adam::zero_grad() {
   for (auto& slot : slots_) slot->parameter.mutable_grad() = torch::Tensor();
 }
 
+// Copies the group's gradients into its flat buffer in one multi-tensor copy. A parameter without
+// a gradient is left alone (as torch.optim does): the returned mask marks the elements of those
+// that have one, and is undefined (all active) in the usual case where every one does.
+torch::Tensor Adam::gather_gradients(Group& group) {
+  std::vector<torch::Tensor> targets, grads;
+  std::vector<bool> has;
+  for (std::size_t i = 0; i < group.slots.size(); ++i) {
+    const torch::Tensor& grad = group.slots[i]->parameter.grad();
+    has.push_back(grad.defined());
+    if (grad.defined()) {
+      targets.push_back(group.grad_views[i]);
+      grads.push_back(grad);
+    } else {
+      group.grad_views[i].zero_();
+    }
+  }
+  if (!targets.empty()) torch::_foreach_copy_(targets, grads);
+  if (targets.size() == group.slots.size()) return torch::Tensor();
+  std::vector<torch::Tensor> mask;
+  for (std::size_t i = 0; i < group.slots.size(); ++i) {
+    mask.push_back(torch::full({group.slots[i]->length}, static_cast<bool>(has[i]), group.grad.options().dtype(torch::kBool)));
+  }
+  return torch::cat(mask);
+}
+
 torch::Tensor Adam::step(double lr) {
   torch::NoGradGuard no_grad;
   const AdamOptions& o = options_;
-  // 1. Gradients into each group's flat buffer: one multi-tensor copy. A parameter without a
-  //    gradient is left alone (as torch.optim does), through a mask built only in that case.
+  // 1. Gradients into the flat buffers; one finite check over all of them.
   torch::Tensor finite;
   std::map<Group*, torch::Tensor> present;
   for (Group* group : {float_group_.get(), quantized_group_.get()}) {
     if (group->slots.empty()) continue;
-    std::vector<torch::Tensor> targets, grads;
-    std::vector<bool> has;
-    for (std::size_t i = 0; i < group->slots.size(); ++i) {
-      const torch::Tensor& grad = group->slots[i]->parameter.grad();
-      has.push_back(grad.defined());
-      if (grad.defined()) {
-        targets.push_back(group->grad_views[i]);
-        grads.push_back(grad);
-      } else {
-        group->grad_views[i].zero_();
-      }
-    }
-    if (!targets.empty()) torch::_foreach_copy_(targets, grads);
-    if (targets.size() < group->slots.size()) {
-      std::vector<torch::Tensor> mask;
-      for (std::size_t i = 0; i < group->slots.size(); ++i) {
-        mask.push_back(torch::full({group->slots[i]->length}, static_cast<bool>(has[i]), group->grad.options().dtype(torch::kBool)));
-      }
-      present[group] = torch::cat(mask);
-    }
+    present[group] = gather_gradients(*group);
     const torch::Tensor group_finite = torch::isfinite(group->grad).all();
     finite = finite.defined() ? finite.logical_and(group_finite) : group_finite;
   }
@@ -173,8 +178,7 @@ torch::Tensor Adam::step(double lr) {
   std::vector<std::pair<Group*, torch::Tensor>> deltas;
   for (Group* group : {float_group_.get(), quantized_group_.get()}) {
     if (group->slots.empty()) continue;
-    const auto mask = present.find(group);
-    const torch::Tensor active = mask != present.end() ? mask->second.logical_and(finite) : finite;
+    const torch::Tensor active = present[group].defined() ? present[group].logical_and(finite) : finite;
     const torch::Tensor parameter = gradient_decay ? flat_parameters(*group) : torch::Tensor();
     deltas.emplace_back(group, group == float_group_.get() ? float_update(*group, group->grad, parameter, active, t, lr)
                                                            : eight_bit_update(*group, group->grad, parameter, active, t, lr));

@@ -74,6 +74,7 @@ class Adam {
  private:
   struct Slot;
   struct Group;
+  torch::Tensor gather_gradients(Group& group);
   torch::Tensor float_update(Group& group, const torch::Tensor& grad, const torch::Tensor& flat_param,
                              const torch::Tensor& active, const torch::Tensor& t, double lr);
   torch::Tensor eight_bit_update(Group& group, const torch::Tensor& grad, const torch::Tensor& flat_param,
