@@ -197,6 +197,7 @@ int run(int argc, char** argv) {
   configure_torch_threads();
   w.device = parse_device(device);
   if (sync_debug) w.sync_debug = SyncDebug::error;
+  reset_peak_memory(w.device);  // on the CPU this installs the tracker before any model exists
   w.dtype = parse_compute_dtype_for(dtype, w.device);
   check_dtype_supported(w.dtype, w.device);
   const bool gpu = w.device.is_cuda();
