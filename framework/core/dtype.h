@@ -19,7 +19,7 @@ std::string dtype_name(torch::ScalarType dtype);
 torch::ScalarType default_compute_dtype(const torch::Device& device);
 // Whether bfloat16 is fast on this CPU with this LibTorch: the CPU has native bfloat16 arithmetic
 // (AVX-512 BF16 or AMX BF16, as LibTorch detects them) and a bfloat16 matmul, timed once per
-// process (~10 ms), runs at least 1.2x as fast as a float32 one (the margin keeps the choice
+// process on a few 512 x 512 matmuls, runs at least 1.2x as fast as a float32 one (the margin keeps the choice
 // stable where the two are close).
 bool cpu_has_fast_bfloat16();
 // parse_compute_dtype, with "auto" resolved by default_compute_dtype(device).
