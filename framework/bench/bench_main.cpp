@@ -7,7 +7,7 @@
 // embedding throughput (128 x 64 sentences, no gradient, tokenization excluded).
 //
 // Settings: `default` = 8-bit base (int8 embeddings included), bf16 compute on CUDA (on a CPU
-//                       bf16 only where it is native, else float32: --dtype auto);
+//                       bf16 only where it is native and measured faster, else float32: --dtype auto);
 //           `lean`    = the same plus activation checkpointing.
 // With no arguments on a CPU it runs a small shape with fewer steps (about a minute), so CI runs
 // it; on a GPU it runs bloom-560m, bloom-1b7 and bloom-7b1. --json prints one JSON object.
@@ -173,8 +173,8 @@ int run(int argc, char** argv) {
   app.add_option("--shapes", shapes, "bloom-560m ... bloom-7b1, or small (default: small on CPU; 560m, 1b7, 7b1 on GPU)");
   app.add_option("--settings", settings, "default (8-bit base) and/or lean (+ activation checkpointing)")->capture_default_str();
   app.add_option("--device", device, "auto | cpu | cuda[:N]")->capture_default_str();
-  app.add_option("--dtype", dtype, "compute dtype: auto (bfloat16 on CUDA and on CPUs with native bfloat16, else "
-                                   "float32) | float32 | bfloat16 | float16")->capture_default_str();
+  app.add_option("--dtype", dtype, "compute dtype: auto (bfloat16 on CUDA, and on a CPU where bfloat16 is native "
+                                   "and measured faster, else float32) | float32 | bfloat16 | float16")->capture_default_str();
   app.add_option("--base", w.base, "frozen base weights: float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
   app.add_option("--optimizer", w.optimizer, "adamw8bit (lacos-exp's default) | adamw | adam | adam8bit")->capture_default_str();
   app.add_option("--pairs", w.pairs, "pairs per step (2 sequences each)")->capture_default_str();

@@ -10,7 +10,6 @@
 #include "train/mnr_step.h"
 
 #include <CLI/CLI.hpp>
-#include <torch/cuda.h>
 
 #include <chrono>
 
@@ -69,7 +68,7 @@ int main(int argc, char** argv) {
     lacos::reset_peak_memory(target);
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < steps; ++i) step();
-    if (target.is_cuda()) torch::cuda::synchronize();
+    lacos::synchronize(target);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
     const double peak = static_cast<double>(lacos::peak_memory_bytes(target) - before);
     std::printf("%s %s base=%s on %s, LoRA r=%lld on query_key_value, %lld pairs x %lld tokens: step %.3f s "

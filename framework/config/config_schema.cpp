@@ -33,8 +33,8 @@ const std::vector<SchemaEntry> kSchema = {
     {"model.shape.n_layer", V::Int, "0", "shape of the random stand-in", {}, 0},
     {"model.shape.n_head", V::Int, "0", "shape of the random stand-in", {}, 0},
     {"model.shape.vocab_size", V::Int, "0", "shape of the random stand-in", {}, 0},
-    {"model.dtype", V::String, "float32", "compute dtype (auto: bfloat16 on CUDA and on CPUs with native bfloat16, "
-     "else float32)", {"float32", "bfloat16", "float16", "auto"}},
+    {"model.dtype", V::String, "float32", "compute dtype (auto: bfloat16 on CUDA, and on a CPU where bfloat16 is native "
+     "and measured faster than float32, else float32)", {"float32", "bfloat16", "float16", "auto"}},
     {"model.device", V::String, "auto", "auto | cpu | cuda | cuda:N"},
     {"model.base_weights", V::String, "int8",
      "frozen base weights: float | int8 (= int8-block64) | int8-rowwise | int8-block<64..4096>"},

@@ -57,20 +57,6 @@ std::int64_t zero_code(const torch::Tensor& midpoints) {
   return torch::searchsorted(midpoints, torch::zeros({1}, midpoints.options())).item<std::int64_t>();
 }
 
-torch::Tensor midpoints_of(const torch::Tensor& map) { return (map.narrow(0, 0, 255) + map.narrow(0, 1, 255)) / 2; }
-
-// Blockwise codes of `blocks` [n, block]: nearest map entry of each value over its block's absmax.
-std::pair<torch::Tensor, torch::Tensor> quantize_blocks(const torch::Tensor& blocks, const torch::Tensor& midpoints) {
-  const torch::Tensor absmax = blocks.abs().amax(1);
-  const torch::Tensor safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
-  const torch::Tensor codes = torch::searchsorted(midpoints, (blocks / safe.unsqueeze(1)).reshape({-1})).to(torch::kUInt8);
-  return {codes, absmax};
-}
-
-torch::Tensor dequantize_blocks(const torch::Tensor& codes, const torch::Tensor& absmax, const torch::Tensor& map) {
-  return map.index_select(0, codes.to(torch::kInt64)).view({absmax.size(0), -1}) * absmax.unsqueeze(1);
-}
-
 }  // namespace
 
 Adam::Adam(std::vector<std::pair<std::string, torch::Tensor>> parameters, AdamOptions options)
@@ -108,14 +94,14 @@ Adam::Adam(std::vector<std::pair<std::string, torch::Tensor>> parameters, AdamOp
   float_group_->exp_avg = torch::zeros({float_group_->length}, on_device.dtype(torch::kFloat32));
   float_group_->exp_avg_sq = torch::zeros({float_group_->length}, on_device.dtype(torch::kFloat32));
   Group& q = *quantized_group_;
-  q.avg_codes = torch::full({q.length}, zero_code(midpoints_of(signed_map)), on_device.dtype(torch::kUInt8));
-  q.sq_codes = torch::full({q.length}, zero_code(midpoints_of(unsigned_map)), on_device.dtype(torch::kUInt8));
+  q.avg_codes = torch::full({q.length}, zero_code(map_midpoints(signed_map)), on_device.dtype(torch::kUInt8));
+  q.sq_codes = torch::full({q.length}, zero_code(map_midpoints(unsigned_map)), on_device.dtype(torch::kUInt8));
   q.avg_absmax = torch::zeros({q.length / block}, on_device.dtype(torch::kFloat32));
   q.sq_absmax = torch::zeros({q.length / block}, on_device.dtype(torch::kFloat32));
   signed_map_ = signed_map.to(device);
   unsigned_map_ = unsigned_map.to(device);
-  signed_midpoints_ = midpoints_of(signed_map_);
-  unsigned_midpoints_ = midpoints_of(unsigned_map_);
+  signed_midpoints_ = map_midpoints(signed_map_);
+  unsigned_midpoints_ = map_midpoints(unsigned_map_);
   counters_ = torch::zeros({2}, on_device.dtype(torch::kFloat64));
 }
 

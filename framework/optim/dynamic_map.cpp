@@ -30,30 +30,37 @@ torch::Tensor dynamic_map(bool is_signed) {
   return torch::tensor(data, torch::kFloat32);
 }
 
+torch::Tensor map_midpoints(const torch::Tensor& map) { return (map.narrow(0, 0, 255) + map.narrow(0, 1, 255)) / 2; }
+
+BlockwiseCodes quantize_blocks(const torch::Tensor& blocks, const torch::Tensor& midpoints) {
+  const torch::Tensor absmax = blocks.abs().amax(1);
+  const torch::Tensor safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
+  // Nearest map entry: the insertion point among the midpoints between neighbouring entries.
+  const torch::Tensor codes = torch::searchsorted(midpoints, (blocks / safe.unsqueeze(1)).reshape({-1})).to(torch::kUInt8);
+  return {codes, absmax};
+}
+
+torch::Tensor dequantize_blocks(const torch::Tensor& codes, const torch::Tensor& absmax, const torch::Tensor& map) {
+  // Scaled per block through a view (repeat_interleave would size its output on the host).
+  return map.index_select(0, codes.reshape({-1}).to(torch::kInt64)).view({absmax.size(0), -1}) * absmax.unsqueeze(1);
+}
+
 BlockwiseCodes quantize_blockwise(const torch::Tensor& values, const torch::Tensor& map, std::int64_t block_size) {
   torch::NoGradGuard no_grad;
   const torch::Tensor flat = values.reshape({-1}).to(torch::kFloat32);
   const std::int64_t numel = flat.numel();
   const std::int64_t blocks = (numel + block_size - 1) / block_size;
   const torch::Tensor padded = torch::constant_pad_nd(flat, {0, blocks * block_size - numel}).view({blocks, block_size});
-  const torch::Tensor absmax = padded.abs().amax(1);
-  const torch::Tensor safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
-  const torch::Tensor normalized = (padded / safe.unsqueeze(1)).reshape({-1}).narrow(0, 0, numel).contiguous();
-  // Nearest map entry: the insertion point among the midpoints between neighbouring entries.
-  const torch::Tensor code_map = map.to(flat.device());
-  const torch::Tensor midpoints = (code_map.narrow(0, 0, 255) + code_map.narrow(0, 1, 255)) / 2;
-  const torch::Tensor codes = torch::searchsorted(midpoints, normalized).to(torch::kUInt8);
-  return {codes, absmax};
+  BlockwiseCodes out = quantize_blocks(padded, map_midpoints(map.to(flat.device())));
+  out.codes = out.codes.narrow(0, 0, numel).contiguous();
+  return out;
 }
 
 torch::Tensor dequantize_blockwise(const torch::Tensor& codes, const torch::Tensor& absmax, const torch::Tensor& map,
                                    std::int64_t block_size) {
   const std::int64_t numel = codes.numel();
-  const std::int64_t blocks = absmax.numel();
-  const torch::Tensor values = map.to(codes.device()).index_select(0, codes.reshape({-1}).to(torch::kInt64));
-  // Scaled per block through a view (repeat_interleave would size its output on the host).
-  const torch::Tensor padded = torch::constant_pad_nd(values, {0, blocks * block_size - numel});
-  return (padded.view({blocks, block_size}) * absmax.unsqueeze(1)).view({-1}).narrow(0, 0, numel);
+  const torch::Tensor padded = torch::constant_pad_nd(codes.reshape({-1}), {0, absmax.numel() * block_size - numel});
+  return dequantize_blocks(padded, absmax, map.to(codes.device())).view({-1}).narrow(0, 0, numel);
 }
 
 }  // namespace lacos

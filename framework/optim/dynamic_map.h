@@ -20,6 +20,14 @@ struct BlockwiseCodes {
   torch::Tensor absmax;  // float32 [blocks]
 };
 BlockwiseCodes quantize_blockwise(const torch::Tensor& values, const torch::Tensor& map, std::int64_t block_size);
+
+// The midpoints between neighbouring map entries (255): a value's code is its insertion point.
+torch::Tensor map_midpoints(const torch::Tensor& map);
+// The same on whole blocks, with the map's midpoints precomputed (8-bit Adam keeps both on the
+// device): `blocks` float32 [n, block] -> codes uint8 [n * block], absmax float32 [n].
+BlockwiseCodes quantize_blocks(const torch::Tensor& blocks, const torch::Tensor& midpoints);
+// Whole blocks back: codes [n * block] with absmax [n] -> float32 [n, block].
+torch::Tensor dequantize_blocks(const torch::Tensor& codes, const torch::Tensor& absmax, const torch::Tensor& map);
 // float32 [numel]
 torch::Tensor dequantize_blockwise(const torch::Tensor& codes, const torch::Tensor& absmax, const torch::Tensor& map,
                                    std::int64_t block_size);

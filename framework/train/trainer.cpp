@@ -250,7 +250,9 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     reason.stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
     const bool evaluate_now = (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) && !eval_sets_.empty();
     reason.scheduled = last || reason.stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
-    const bool check_now = last || reason.stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0);
+    // Only several ranks have adapters to compare: one rank does not wait for its device for nothing.
+    const bool check_now = communicator.distributed() &&
+                           (last || reason.stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0));
     if (evaluate_now || check_now || (on_checkpoint && reason.scheduled)) {
       // Host work that waits for the device: the steps so far count as training time, this does not.
       synchronize(device);
@@ -275,10 +277,9 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     }
   }
   synchronize(device);
-  const double training_seconds =
-      std::chrono::duration<double>(Clock::now() - start).count() - excluded_seconds;
   progress.finish();
   result.train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double training_seconds = result.train_seconds - excluded_seconds;
   // All ranks' tokens, in one collective every rank reaches (after the loop, stopped or not).
   torch::Tensor all_tokens = torch::tensor({static_cast<double>(local_tokens)}, torch::kFloat64);
   communicator.all_reduce_sum_(all_tokens);
