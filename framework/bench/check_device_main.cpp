@@ -127,11 +127,7 @@ int run(int argc, char** argv) {
                "lacos-check-device"};
   app.add_option("--device", device_name, "auto | cpu | cuda[:N]")->capture_default_str();
   app.add_option("--fixtures", fixtures, "the fixtures folder (tests/fixtures of the checkout)")->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  CLI11_PARSE(app, argc, argv);
   configure_torch_threads();
   const torch::Device device = parse_device(device_name);
   check_parity(fixtures, device);
