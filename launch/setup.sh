@@ -53,6 +53,23 @@ else
 fi
 "$python" -c 'import torch; print("setup: LibTorch", torch.__version__, "CUDA", torch.version.cuda)'
 
+# The Python stack lacos is compared with (launch/python-stack.txt), beside that torch: the live
+# parity tests and the side-by-side benchmarks run it. Skipped where LACOS_PYTHON names a Python
+# of its own (the GPU machine cannot install); those tests then skip.
+if [ -z "${LACOS_PYTHON:-}" ] && ! "$python" - launch/python-stack.txt <<'PY' >/dev/null 2>&1
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, wanted = line.split("==")
+        assert version(name) == wanted, name
+PY
+then
+  echo "setup: installing the Python stack of launch/python-stack.txt into .venv (transformers, PEFT, ...)"
+  .venv/bin/pip install --quiet --disable-pip-version-check "$LACOS_TORCH_SPEC" -r launch/python-stack.txt
+fi
+
 case "$python" in
   /*) ;;
   */*) python="$PWD/$python" ;;

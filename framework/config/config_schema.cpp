@@ -44,6 +44,8 @@ const std::vector<SchemaEntry> kSchema = {
     {"lora.dropout", V::Float, "0.0", "dropout on the adapter input", {}, 0},
     {"lora.targets", V::StringList, "[query_key_value]", "Linear layers that get adapters"},
     {"lora.rslora", V::Bool, "false", "scale by alpha / sqrt(r)"},
+    {"lora.save_for", V::String, "BloomModel", "transformers class PEFT loads the saved adapter onto (key form)",
+     {"BloomModel", "BloomForCausalLM"}},
 
     {"optim.name", V::String, "adamw8bit", "optimizer", {"adamw", "adam", "adamw8bit", "adam8bit"}},
     {"optim.lr", V::Float, "1e-3", "peak learning rate", {}, 0},

@@ -55,6 +55,7 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.lora.dropout = config_float(c, "lora.dropout");
   s.lora.target_modules = config_string_list(c, "lora.targets");
   s.lora.use_rslora = config_bool(c, "lora.rslora");
+  s.lora.base_model_class = config_string(c, "lora.save_for");
   s.lora.validate("lora.*");
 
   TrainerOptions& t = s.trainer;

@@ -72,6 +72,9 @@ void LoraConfig::validate(const std::string& origin) const {
   if (!(alpha > 0)) fail("{}: lora_alpha must be positive, got {}", origin, alpha);
   if (!(dropout >= 0 && dropout < 1)) fail("{}: lora_dropout must be in [0, 1), got {}", origin, dropout);
   if (target_modules.empty() && !target_regex) fail("{}: target_modules is empty", origin);
+  if (base_model_class != "BloomModel" && base_model_class != "BloomForCausalLM") {
+    fail("{}: base model class '{}' is not BloomModel or BloomForCausalLM", origin, base_model_class);
+  }
   if (target_regex) {
     try {
       std::regex check(*target_regex);
@@ -102,6 +105,11 @@ LoraConfig LoraConfig::from_peft_json(const Json& json, const std::string& origi
   config.alpha = optional_number(json, "lora_alpha", 8.0, origin);  // PEFT's default
   config.dropout = optional_number(json, "lora_dropout", 0.0, origin);
   config.use_rslora = optional_bool(json, "use_rslora", false, origin);
+  // Informative only: load_adapter takes the form from the keys themselves.
+  if (json.contains("auto_mapping") && json["auto_mapping"].is_object() && json["auto_mapping"].contains("base_model_class") &&
+      json["auto_mapping"]["base_model_class"] == "BloomForCausalLM") {
+    config.base_model_class = "BloomForCausalLM";
+  }
   const Json& targets = require_key(json, "target_modules", origin);
   if (targets.is_string()) {
     config.target_regex = targets.get<std::string>();
@@ -149,7 +157,8 @@ Json LoraConfig::to_peft_json(const std::string& base_model_name_or_path) const 
                {"revision", nullptr},
                {"base_model_name_or_path", base_model_name_or_path},
                {"auto_mapping",
-                {{"base_model_class", "BloomModel"}, {"parent_library", "transformers.models.bloom.modeling_bloom"}}}};
+                {{"base_model_class", base_model_class},
+                 {"parent_library", "transformers.models.bloom.modeling_bloom"}}}};
   json["target_modules"] = target_regex ? Json(*target_regex) : Json(target_modules);
   json["exclude_modules"] = exclude_modules.empty() ? Json(nullptr) : Json(exclude_modules);
   json["layers_to_transform"] = layers_to_transform.empty() ? Json(nullptr) : Json(layers_to_transform);

@@ -22,6 +22,11 @@ struct LoraConfig {
   std::vector<std::string> exclude_modules;
   std::vector<std::int64_t> layers_to_transform;  // empty: every layer
   bool use_rslora = false;                         // scaling alpha / sqrt(r) instead of alpha / r
+  // The transformers class PEFT puts the adapter on, which fixes its key names: "BloomModel"
+  // (`base_model.model.h.N...`; sentence-transformers' AutoModel) or "BloomForCausalLM"
+  // (`base_model.model.transformer.h.N...`). PEFT loads keys of the other form onto nothing
+  // (with only a warning), so an adapter is saved in the form its users load the base with.
+  std::string base_model_class = "BloomModel";
 
   double scaling() const;
   // True when the projection `name` (e.g. "h.3.self_attention.query_key_value") gets an adapter.

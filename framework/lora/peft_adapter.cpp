@@ -36,7 +36,7 @@ LoraConfig read_adapter_config(const fs::path& folder) {
 }
 
 LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
-  const LoraConfig config = read_adapter_config(folder);
+  LoraConfig config = read_adapter_config(folder);
   const fs::path weights = folder / kWeightsFile;
   if (!fs::exists(weights)) {
     if (fs::exists(folder / "adapter_model.bin")) {
@@ -52,9 +52,10 @@ LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
   for (auto& [name, parameter] : trainable_parameters(model)) targets.emplace(name, parameter);
 
   torch::NoGradGuard no_grad;
-  std::size_t loaded = 0;
+  std::size_t loaded = 0, causal_lm_keys = 0;
   for (const auto& [key, tensor] : tensors) {
     const std::string name = model_name(key);
+    if (key.rfind(kPeftPrefix + "transformer.", 0) == 0) ++causal_lm_keys;
     auto target = targets.find(name);
     if (target == targets.end()) {
       fail("{}: tensor '{}' is not an adapter weight of this model (expected keys like "
@@ -76,6 +77,8 @@ LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
       }
     }
   }
+  // Saved again, the adapter keeps the key form it came in.
+  config.base_model_class = causal_lm_keys > 0 ? "BloomForCausalLM" : "BloomModel";
   return config;
 }
 
@@ -86,10 +89,12 @@ void save_adapter(BloomModelImpl& model, const LoraConfig& config, const fs::pat
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) fail("{}: cannot create adapter folder: {}", folder.string(), error.message());
+  config.validate("save_adapter");
+  const std::string prefix = kPeftPrefix + (config.base_model_class == "BloomForCausalLM" ? "transformer." : "");
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (const auto& [name, layer] : layers) {
-    tensors.emplace_back(kPeftPrefix + name + ".lora_A.weight", layer->lora_A().detach().to(torch::kFloat32));
-    tensors.emplace_back(kPeftPrefix + name + ".lora_B.weight", layer->lora_B().detach().to(torch::kFloat32));
+    tensors.emplace_back(prefix + name + ".lora_A.weight", layer->lora_A().detach().to(torch::kFloat32));
+    tensors.emplace_back(prefix + name + ".lora_B.weight", layer->lora_B().detach().to(torch::kFloat32));
   }
   save_safetensors(folder / kWeightsFile, tensors, {{"format", "pt"}});
   write_json_file(folder / kConfigFile, config.to_peft_json(base_model_name_or_path));

@@ -1,7 +1,7 @@
 // LoRA adapters in PEFT's folder format: adapter_config.json + adapter_model.safetensors, with
 // keys `base_model.model.h.N.<...>.lora_A.weight` (adapter on a BloomModel) or
-// `base_model.model.transformer.h.N.<...>` (on a BloomForCausalLM). Both are read; the first is
-// written.
+// `base_model.model.transformer.h.N.<...>` (on a BloomForCausalLM). Both are read; the form of
+// LoraConfig::base_model_class is written (and a loaded adapter keeps the form it came in).
 #pragma once
 
 #include "lora/lora_config.h"

@@ -1,0 +1,41 @@
+// The live parity tier: references the Python stack (transformers, PEFT, sentence-transformers,
+// bitsandbytes) computes at test time, by tests/live/python_stack.py, into LACOS_LIVE_DIR.
+// ctest runs `python_stack.py cases` first (fixture LivePythonStack); a test that needs a
+// reference the script did not write skips, or fails where LACOS_REQUIRE_PYTHON_STACK=1 (CI).
+#pragma once
+
+#include "core/json_file.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace lacos::live {
+
+constexpr int kCases = LACOS_LIVE_CASES;
+
+std::filesystem::path live_dir();                 // where the references are
+std::filesystem::path case_dir(int index);        // live_dir()/case-N
+// Skips (or, when the stack is required, fails) the test when `path` was not written.
+void require_reference(const std::filesystem::path& path);
+// Runs `python_stack.py <arguments>` with the Python the build found LibTorch in.
+void run_python_stack(const std::string& arguments);
+
+// Largest |actual - expected| over rows/positions where `mask` is 1 (states at padding are
+// whatever each implementation leaves there). actual/expected: [B, L, H]; mask: [B, L].
+double max_error_on_real_tokens(const torch::Tensor& actual, const torch::Tensor& expected, const torch::Tensor& mask);
+double max_error(const torch::Tensor& actual, const torch::Tensor& expected);
+
+// The real tokens of each row of a padded [B, L] batch.
+std::vector<std::vector<std::int32_t>> rows_of(const torch::Tensor& ids, const torch::Tensor& mask);
+
+}  // namespace lacos::live
+
+// Declares `var` as the references of case `index`, leaving the test when they are absent.
+#define LACOS_LIVE_CASE(var, index)                                               \
+  const std::filesystem::path var = ::lacos::live::case_dir(index);              \
+  ::lacos::live::require_reference(var / "reference.safetensors");              \
+  if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return
