@@ -9,10 +9,18 @@ steps; memory = torch.cuda.max_memory_allocated, reset before the timed steps. E
 sentences, no gradient, tokenization excluded.
 
     python3 launch/bench_hf_peft.py [--shapes bloom-560m bloom-1b7 bloom-7b1] [--device cuda] [--json]
+    python3 launch/bench_hf_peft.py --shapes MODEL_DIR --device cpu --dtype float32 --base int8
+
+A shape that is a HF model folder is loaded with from_pretrained: `--base int8` then loads it
+8-bit through bitsandbytes (BitsAndBytesConfig(load_in_8bit=True), as the LACoS-BLOOM recipe),
+the rest in --dtype. `peak_resident_bytes` is the process's high-water mark (ru_maxrss, loading
+included): run one shape per process to compare (launch/side-by-side.sh does).
 """
 import argparse
 import json
 import math
+import os
+import resource
 import time
 
 import torch
@@ -58,11 +66,11 @@ def mean_seconds(device, warmup, repeats, body):
     return (time.perf_counter() - start) / repeats
 
 
-def token_ids(count, tokens, salt, device):
+def token_ids(count, tokens, salt, device, vocab=VOCAB):
     # The same deterministic ids as lacos-bench (full length, no padding).
     i = torch.arange(count).unsqueeze(1)
     t = torch.arange(tokens).unsqueeze(0)
-    return (4 + (i * 7919 + t * 104729 + salt) % (VOCAB - 4)).to(device)
+    return (4 + (i * 7919 + t * 104729 + salt) % (vocab - 4)).to(device)
 
 
 def mean_pool(hidden, mask):
@@ -75,22 +83,38 @@ def mnr_loss(anchors, positives, scale=20.0):
     return F.cross_entropy(scores, torch.arange(anchors.size(0), device=anchors.device))
 
 
-def measure(shape, args, device, with_embedding):
+def open_model(shape, args, device):
+    dtype = getattr(torch, args.dtype)
+    if os.path.isdir(shape):
+        quantization = None
+        if args.base == "int8":
+            from transformers import BitsAndBytesConfig
+            quantization = BitsAndBytesConfig(load_in_8bit=True)
+        return BloomModel.from_pretrained(shape, dtype=dtype, quantization_config=quantization,
+                                          device_map=str(device))
+    if args.base != "float":
+        raise SystemExit(f"--base {args.base} needs a model folder (shape '{shape}' is random-initialised)")
     hidden, layers, heads = SHAPES[shape]
     config = BloomConfig(vocab_size=VOCAB, hidden_size=hidden, n_layer=layers, n_head=heads)
     torch.manual_seed(0)
     previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.bfloat16)  # initialise in bfloat16 directly (7b1 in float32 is 28 GB)
+    torch.set_default_dtype(dtype)  # initialise in the compute dtype directly (7b1 in float32 is 28 GB)
     with torch.device(device):
         model = BloomModel(config)
     torch.set_default_dtype(previous)
+    return model
+
+
+def measure(shape, args, device, with_embedding):
+    model = open_model(shape, args, device)
+    vocab = model.config.vocab_size
     total = sum(p.numel() for p in model.parameters())
     non_embedding = total - model.word_embeddings.weight.numel()
     lora = LoraConfig(r=8, lora_alpha=16, lora_dropout=0.05, target_modules=["query_key_value"])
     model = get_peft_model(model, lora)
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
-    anchors = token_ids(args.pairs, args.tokens, 1, device)
-    positives = token_ids(args.pairs, args.tokens, 2, device)
+    anchors = token_ids(args.pairs, args.tokens, 1, device, vocab)
+    positives = token_ids(args.pairs, args.tokens, 2, device, vocab)
     ids = torch.cat([anchors, positives])
     mask = torch.ones_like(ids)
 
@@ -106,7 +130,7 @@ def measure(shape, args, device, with_embedding):
     seconds = mean_seconds(device, args.warmup, args.steps, step)
     tokens_per_step = 2 * args.pairs * args.tokens
     row = {
-        "shape": shape, "setting": "hf+peft", "base": "bfloat16", "dtype": "bfloat16",
+        "shape": shape, "setting": "hf+peft", "base": args.base, "dtype": args.dtype,
         "params_total": total, "params_non_embedding": non_embedding,
         "tokens_per_step": tokens_per_step, "step_seconds": seconds,
         "tokens_per_second": tokens_per_step / seconds,
@@ -115,7 +139,7 @@ def measure(shape, args, device, with_embedding):
     }
     if with_embedding:
         model.eval()
-        embed_ids = token_ids(args.embed_sentences, args.tokens, 3, device)
+        embed_ids = token_ids(args.embed_sentences, args.tokens, 3, device, vocab)
         embed_mask = torch.ones_like(embed_ids)
 
         def embed():
@@ -126,6 +150,7 @@ def measure(shape, args, device, with_embedding):
         embed_seconds = mean_seconds(device, args.warmup, args.steps, embed)
         row["embed_sentences_per_second"] = args.embed_sentences / embed_seconds
         row["embed_peak_allocated_bytes"] = peak_allocated(device)
+    row["peak_resident_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     del model, optimizer
     if device.type == "cuda":
         torch.cuda.empty_cache()
@@ -136,6 +161,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shapes", nargs="+", default=None)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--dtype", default="bfloat16", choices=["bfloat16", "float32", "float16"])
+    parser.add_argument("--base", default="float", choices=["float", "int8"],
+                        help="frozen base: as --dtype, or 8-bit through bitsandbytes (model folders only)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     parser.add_argument("--pairs", type=int, default=32)
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--warmup", type=int, default=3)
@@ -145,6 +174,8 @@ def main():
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default prints a table too)")
     args = parser.parse_args()
     device = torch.device(args.device)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     shapes = args.shapes or (["bloom-560m", "bloom-1b7", "bloom-7b1"] if device.type == "cuda" else ["small"])
     results = [measure(shape, args, device, with_embedding=True) for shape in shapes]
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
@@ -152,6 +183,7 @@ def main():
         "program": "hf+peft", "device": name, "torch": torch.__version__,
         "transformers": __import__("transformers").__version__, "peft": __import__("peft").__version__,
         "peak_tflops": args.peak_tflops,
+        "threads": torch.get_num_threads(),
         "workload": {"pairs": args.pairs, "tokens": args.tokens, "warmup": args.warmup, "steps": args.steps,
                      "optimizer": "torch.optim.AdamW", "lora": "r=8 alpha=16 dropout=0.05 query_key_value",
                      "embed_sentences": args.embed_sentences},

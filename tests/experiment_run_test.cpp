@@ -107,7 +107,8 @@ config = f['config'][()].decode('utf-8')
 assert 'tiny-bloom-a' in config, config
 s = f['summary'].attrs
 for key in ['status', 'model', 'params_total', 'params_trainable', 'peak_memory_bytes', 'tokens_per_second',
-            'wall_seconds', 'world_size', 'device', 'versions', 'schema_version']:
+            'wall_seconds', 'world_size', 'device', 'versions', 'schema_version', 'load_seconds',
+            'peak_resident_load_bytes', 'peak_resident_bytes']:
     assert key in s, key
 status = s['status'] if isinstance(s['status'], str) else s['status'].decode()
 assert status == 'completed', status

@@ -16,9 +16,11 @@
 #include "core/device_transfer.h"
 #include "core/dtype.h"
 #include "core/host_sync.h"
+#include "core/process_memory.h"
 #include "core/threads.h"
 #include "embed/batch_encoder.h"
 #include "lora/apply_lora.h"
+#include "model/checkpoint_loader.h"
 #include "model/pooling.h"
 #include "model/random_init.h"
 #include "dist/communicator.h"
@@ -85,11 +87,23 @@ double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&&
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / repeats;
 }
 
+// A BLOOM of a named shape with random weights, or (a shape that is a folder) a HF model folder.
+BloomModel open_model(const std::string& shape, const Workload& w) {
+  if (std::filesystem::is_directory(shape)) {
+    ModelLoadOptions options;
+    options.dtype = w.dtype;
+    options.device = w.device;
+    options.base_weights = WeightFormat::parse(w.base);
+    return load_bloom(shape, options);
+  }
+  return make_random_bloom(shape_config(shape), torch::TensorOptions().dtype(w.dtype).device(w.device), /*seed=*/0,
+                           WeightFormat::parse(w.base), RandomDraw::ModelDevice);
+}
+
 nlohmann::json measure(const std::string& shape, const std::string& setting, const Workload& w, double peak_tflops,
                        bool with_embedding) {
-  const BloomConfig config = shape_config(shape);
-  BloomModel model = make_random_bloom(config, torch::TensorOptions().dtype(w.dtype).device(w.device), /*seed=*/0,
-                                       WeightFormat::parse(w.base), RandomDraw::ModelDevice);
+  BloomModel model = open_model(shape, w);
+  const BloomConfig config = model->config();
   LoraConfig lora;
   lora.r = 8;
   lora.alpha = 16;
@@ -135,6 +149,8 @@ nlohmann::json measure(const std::string& shape, const std::string& setting, con
     row["embed_sentences_per_second"] = static_cast<double>(w.embed_sentences) / seconds;
     row["embed_peak_allocated_bytes"] = peak_memory_bytes(w.device);
   }
+  // The whole process's high-water mark (loading included): compare one shape per process.
+  row["peak_resident_bytes"] = resident_peak_bytes();
   return row;
 }
 
@@ -170,7 +186,8 @@ int run(int argc, char** argv) {
   double peak_tflops = 0;
   bool json = false;
   CLI::App app{"LoRA + MNR training and embedding throughput on random BLOOMs of real shapes", "lacos-bench"};
-  app.add_option("--shapes", shapes, "bloom-560m ... bloom-7b1, or small (default: small on CPU; 560m, 1b7, 7b1 on GPU)");
+  app.add_option("--shapes", shapes, "bloom-560m ... bloom-7b1, small, or a HF model folder (default: small on CPU; "
+                                     "560m, 1b7, 7b1 on GPU)");
   app.add_option("--settings", settings, "default (8-bit base) and/or lean (+ activation checkpointing)")->capture_default_str();
   app.add_option("--device", device, "auto | cpu | cuda[:N]")->capture_default_str();
   app.add_option("--dtype", dtype, "compute dtype: auto (bfloat16 on CUDA, and on a CPU where bfloat16 is native "

@@ -209,7 +209,15 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
     reset_peak_memory(s.load.device);
     reset_resident_peak();
     const bool random = uses_random_stand_in(s.model);
+    const auto load_start = std::chrono::steady_clock::now();
     SentenceEncoder encoder = open_model(s, random ? corpus_of(data.pairs, eval_sets) : std::vector<std::string>{});
+    // Loading and training peak apart: a load that held a full-precision copy shows here.
+    const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+    record.set_summary("load_seconds", load_seconds);
+    record.set_summary("peak_resident_load_bytes", resident_peak_bytes());
+    log.line(fmt::format("model loaded in {:.1f} s, peak resident memory {:.2f} GiB", load_seconds,
+                         resident_peak_bytes() / 1073741824.0));
+    reset_resident_peak();
     record.set_summary("random_init", std::int64_t{random ? 1 : 0});
     record.set_summary("params_total", encoder.model()->config().parameter_count());
     record.set_summary("params_non_embedding", encoder.model()->config().non_embedding_parameter_count());
