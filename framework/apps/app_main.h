@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "core/process_memory.h"
 
 #include <cstdio>
 #include <exception>
@@ -12,6 +13,7 @@ namespace lacos {
 
 template <typename Command>
 int run_main(const char* program, Command&& command) {
+  bound_heap_growth();
   try {
     return command();
   } catch (const Error& e) {

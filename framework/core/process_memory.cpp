@@ -1,5 +1,6 @@
 #include "core/process_memory.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <malloc.h>
 #include <string>
@@ -11,6 +12,10 @@ bool reset_resident_peak() {
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
   return static_cast<bool>(clear.flush());
+}
+
+void bound_heap_growth() {
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) mallopt(M_MMAP_THRESHOLD, 4 << 20);
 }
 
 std::int64_t resident_peak_bytes() {

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void check(herr_t status, const fs::path& path, const std::string& what) {
+void check_tensor_h5(herr_t status, const fs::path& path, const std::string& what) {
   if (status < 0) fail("{}: HDF5 could not {}", path.string(), what);
 }
 
@@ -99,7 +99,7 @@ void write_tensor_h5(const fs::path& path, const TensorFile& content) {
       if (written < 0) fail("{}: could not write attribute '{}'", temp.string(), key);
     }
     H5Gclose(root);
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), temp, "flush (disk full?)");
+    check_tensor_h5(H5Fflush(file, H5F_SCOPE_GLOBAL), temp, "flush (disk full?)");
   } catch (...) {
     H5Fclose(file);
     std::error_code ignored;
@@ -120,7 +120,7 @@ TensorFile read_tensor_h5(const fs::path& path) {
     const hid_t group = H5Gopen2(file, "/tensors", H5P_DEFAULT);
     if (group < 0) fail("{}: no /tensors group: not a lacos checkpoint", path.string());
     H5G_info_t info{};
-    check(H5Gget_info(group, &info), path, "list /tensors");
+    check_tensor_h5(H5Gget_info(group, &info), path, "list /tensors");
     for (hsize_t i = 0; i < info.nlinks; ++i) {
       char name[1024];
       if (H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0)

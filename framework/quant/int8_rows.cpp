@@ -23,11 +23,18 @@ torch::Tensor as_blocks(const torch::Tensor& rows, std::int64_t block_size) {
 Int8Rows quantize_int8_rows(const torch::Tensor& rows, std::int64_t block_size) {
   torch::NoGradGuard no_grad;
   const std::int64_t cols = rows.size(1);
+  // One float32 temporary of the slice's size (beyond the float32 copy of a bfloat16 or float16
+  // slice): checkpoints are quantized slice by slice as they stream in, and these temporaries are
+  // what a load holds above the quantized model (tests/streaming_load_test.cpp).
   const torch::Tensor blocks = as_blocks(rows.to(torch::kFloat32), block_size);
-  torch::Tensor absmax = blocks.abs().amax(-1);  // [rows, blocks]
+  torch::Tensor absmax = torch::maximum(blocks.amax(-1), blocks.amin(-1).neg_());  // [rows, blocks], no |x| copy
   const torch::Tensor safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
-  const torch::Tensor codes = torch::round(blocks * (127.0 / safe.unsqueeze(-1))).clamp_(-127, 127).to(torch::kInt8);
-  return {codes.view({rows.size(0), -1}).narrow(1, 0, cols).contiguous(), absmax};
+  torch::Tensor scaled = blocks * (127.0 / safe.unsqueeze(-1));
+  const torch::Tensor codes = scaled.round_().clamp_(-127, 127).to(torch::kInt8);
+  scaled = torch::Tensor();
+  torch::Tensor matrix = codes.view({rows.size(0), -1});
+  if (matrix.size(1) != cols) matrix = matrix.narrow(1, 0, cols).contiguous();
+  return {matrix, absmax};
 }
 
 torch::Tensor dequantize_int8_rows(const torch::Tensor& codes, const torch::Tensor& absmax, std::int64_t block_size,
