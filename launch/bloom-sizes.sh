@@ -6,7 +6,8 @@
 # seconds, peak resident memory while loading and while training, training tokens/s
 # (docs/performance.md, "The BLOOM sizes on a CPU").
 #
-#   launch/bloom-sizes.sh [bloom-560m bloom-1b1 bloom-1b7 bloom-3b bloom-7b1]
+#   launch/bloom-sizes.sh [bloom-560m bloom-1b1 bloom-1b7 bloom-3b bloom-7b1] [-- overrides...]
+#   launch/bloom-sizes.sh bloom-7b1 -- train.activation_checkpointing=true
 #
 # Folders go to LACOS_BLOOM_SIZES (default build/bloom-sizes; 27 GB for all five) and are reused.
 # SHARD_MB (default 5000: transformers' max_shard_size) sets the shard size.
@@ -19,7 +20,10 @@ root=${LACOS_BLOOM_SIZES:-$PWD/$BUILD_DIR/bloom-sizes}
 shard_mb=${SHARD_MB:-5000}
 [ -z "${LACOS_DATA:-}" ] && [ -d ../shared/data ] && export LACOS_DATA="$(cd ../shared/data && pwd)"
 data=${LACOS_DATA:?set LACOS_DATA (or put ../shared/data beside the checkout)}
-sizes=("$@")
+sizes=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do sizes+=("$1"); shift; done
+[ $# -gt 0 ] && shift
+overrides=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(bloom-560m bloom-1b1 bloom-1b7 bloom-3b bloom-7b1)
 mkdir -p "$root"
 
@@ -30,6 +34,7 @@ head -n 16 "$data/derived/sts-eval/stsb-test.tsv" >"$root/sts-small.tsv"
 
 out="$root/runs"
 rm -rf "$out"
+echo "lacos-exp experiments/scaling.yaml, int8 base, float32 compute, 2 steps of 4 pairs (max 32 tokens)${overrides[*]:+, ${overrides[*]}}"
 echo "| model | parameters | shards | load s | peak RSS loading | peak RSS training | training tokens/s | wall s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for size in "${sizes[@]}"; do
@@ -39,7 +44,7 @@ for size in "${sizes[@]}"; do
   fi
   "$bin/lacos-exp" experiments/scaling.yaml "model=$size" "model.root=$root" model.dtype=auto \
     train.steps=2 train.batch_size=4 train.max_length=32 train.eval_every=0 train.log_every=1 \
-    "eval.sets=[$root/sts-small.tsv]" experiment.progress=false "experiment.output_dir=$out/$size" \
+    "eval.sets=[$root/sts-small.tsv]" experiment.progress=false "experiment.output_dir=$out/$size" "${overrides[@]}" \
     >"$root/$size.log" 2>&1 || { tail -20 "$root/$size.log"; exit 1; }
   shards=$(ls "$root/$size"/*.safetensors | wc -l)
   /usr/bin/python3 - "$out/$size/run/run.h5" "$size" "$shards" <<'PY'

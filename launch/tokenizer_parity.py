@@ -3,7 +3,12 @@
 (`lacos-tokenize`) and by HF `tokenizers` with the same tokenizer.json, must give identical ids.
 
     .venv/bin/python launch/tokenizer_parity.py --data ../shared/data \\
-        --tokenizer ../shared/models/lacos-tiny-{1,2,3,4}/tokenizer.json --tokenizer build/bloom-sizes/tokenizer.json
+        --tokenizer ../shared/models/lacos-tiny-{1,2,3,4}/tokenizer.json --bloom-sized build/bloom-tokenizer.json
+
+`--bloom-sized FILE` adds a BLOOM-sized synthetic tokenizer (250,680 entries, lacos-make-tokenizer
+learning from STS-B train), made there when missing. Without --data the folder is LACOS_DATA, else
+../shared/data; without --tokenizer, the lacos-tiny models' under LACOS_MODELS or ../shared/models.
+Absent data or models exit with status 77 (ctest's "skipped"), unless LACOS_REQUIRE_SHARED=1.
 
 Texts: each file (gzip, tar.gz and zip members read through; licences, READMEs and HTML skipped) is read
 as one JSON document, else line by line as JSON Lines, else as tab-separated fields: every string
@@ -17,6 +22,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -24,7 +30,13 @@ import time
 import zipfile
 from pathlib import Path
 
-from tokenizers import Tokenizer
+try:
+    from tokenizers import Tokenizer
+except ImportError:
+    if os.environ.get("LACOS_REQUIRE_PYTHON_STACK") == "1":
+        raise
+    print("skipped: HF tokenizers is not installed (launch/setup.sh installs launch/python-stack.txt)", file=sys.stderr)
+    sys.exit(77)
 
 SKIPPED_SUFFIXES = {".md", ".html", ".zip"}
 SKIPPED_NAMES = {"LICENSE", "LICENCE", "SHA256SUMS"}
@@ -98,12 +110,35 @@ def lacos_ids(binary, tokenizer, texts):
     return [json.loads(line) for line in io.StringIO(result.stdout.decode("utf-8"))]
 
 
+def absent(what):
+    if os.environ.get("LACOS_REQUIRE_SHARED") == "1":
+        sys.exit(f"not found: {what}")
+    print(f"skipped: not found: {what}", file=sys.stderr)
+    sys.exit(77)
+
+
 def main():
+    root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True, type=Path)
-    parser.add_argument("--tokenizer", action="append", required=True, type=Path)
-    parser.add_argument("--lacos-tokenize", default=str(Path(__file__).resolve().parent.parent / "build/bin/lacos-tokenize"))
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("LACOS_DATA", root.parent / "shared" / "data")))
+    parser.add_argument("--tokenizer", action="append", type=Path)
+    parser.add_argument("--bloom-sized", type=Path, help="a BLOOM-sized synthetic tokenizer.json (made when missing)")
+    parser.add_argument("--bin", type=Path, default=root / "build" / "bin", help="folder with lacos-tokenize")
     args = parser.parse_args()
+    if not args.data.is_dir():
+        absent(args.data)
+    if not args.tokenizer:
+        models = Path(os.environ.get("LACOS_MODELS", root.parent / "shared" / "models"))
+        args.tokenizer = [models / f"lacos-tiny-{i}" / "tokenizer.json" for i in range(1, 5)]
+    for path in args.tokenizer:
+        if not path.exists():
+            absent(path)
+    if args.bloom_sized:
+        if not args.bloom_sized.exists():
+            subprocess.run([str(args.bin / "lacos-make-tokenizer"), "--out", str(args.bloom_sized), "--corpus",
+                            str(args.data / "stsb" / "sts-train.csv"), "--vocab-size", "250680"], check=True)
+        args.tokenizer.append(args.bloom_sized)
+    args.lacos_tokenize = str(args.bin / "lacos-tokenize")
 
     files = dataset_texts(args.data)
     all_texts = [t for texts in files.values() for t in texts]

@@ -16,6 +16,20 @@
 namespace lacos {
 namespace {
 
+TEST(Int8Rows, CpuKernelEqualsConvertingThenScaling) {
+  // The vectorized float32 CPU kernel must give exactly codes * (absmax / 127), block by block.
+  const torch::Tensor weight = torch::randn({37, 200}) * torch::linspace(0.01, 3.0, 37).unsqueeze(1);
+  for (std::int64_t block : {0, 64, 128}) {  // 200 = 3 x 64 + 8: a partial last block
+    const Int8Rows q = quantize_int8_rows(weight, block);
+    const torch::Tensor scale = (q.absmax * (1.0 / 127.0)).repeat_interleave(block == 0 ? 200 : block, 1).narrow(1, 0, 200);
+    const torch::Tensor expected = q.codes.to(torch::kFloat32) * scale;
+    EXPECT_TRUE(torch::equal(dequantize_int8_rows(q.codes, q.absmax, block, torch::kFloat32), expected)) << "block " << block;
+    // ... and the bfloat16 path (LibTorch ops) agrees to bfloat16's rounding.
+    const torch::Tensor bf16 = dequantize_int8_rows(q.codes, q.absmax, block, torch::kBFloat16).to(torch::kFloat32);
+    EXPECT_TRUE(torch::allclose(bf16, expected, /*rtol=*/1e-2, /*atol=*/1e-6)) << "block " << block;
+  }
+}
+
 TEST(Int8Rows, RoundTripErrorIsAtMostHalfAStep) {
   const torch::Tensor weight = torch::randn({16, 200}) * torch::linspace(0.01, 3.0, 16).unsqueeze(1);
   for (std::int64_t block : {0, 64, 128}) {  // 200 = 3 x 64 + 8: a partial last block

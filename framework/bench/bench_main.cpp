@@ -28,6 +28,7 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -46,6 +47,7 @@ struct Workload {
   std::string optimizer = "adamw8bit";
   std::string base = "int8";
   SyncDebug sync_debug = SyncDebug::off;  // --sync-debug: the timed training steps under CUDA's sync-debug mode
+  std::string profile;                    // --profile: a Chrome trace of the timed training steps
   torch::ScalarType dtype = torch::kBFloat16;
   torch::Device device = torch::kCPU;
 };
@@ -74,13 +76,18 @@ std::vector<TokenIds> sentences(std::int64_t count, std::int64_t tokens, std::in
 // Mean seconds of `body` over `repeats` runs after `warmup`; the host waits for the device only at
 // both ends, so queued work overlaps as in training. `sync_debug` covers the timed runs alone.
 template <typename Body>
-double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&& body, SyncDebug sync_debug = SyncDebug::off) {
+double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&& body, SyncDebug sync_debug = SyncDebug::off,
+                    const std::string& profile = "") {
   for (int i = 0; i < warmup; ++i) body();
   synchronize(device);
   reset_peak_memory(device);
   const auto start = std::chrono::steady_clock::now();
   {
     SyncDebugScope sync_check(device, sync_debug);
+    // LibTorch's profiler records every operator of the timed runs (and slows them: the time
+    // printed is then the profiled time).
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> recording;
+    if (!profile.empty()) recording = std::make_unique<torch::autograd::profiler::RecordProfile>(profile);
     for (int i = 0; i < repeats; ++i) body();
   }
   synchronize(device);
@@ -126,7 +133,7 @@ nlohmann::json measure(const std::string& shape, const std::string& setting, con
   model->train();
   const double step_seconds = mean_seconds(w.device, w.warmup, w.steps, [&] {
     train_step.run(batch, /*learning_rate=*/1e-4, /*with_norm=*/false);
-  }, w.sync_debug);
+  }, w.sync_debug, w.profile);
   row["optimizer_fraction_8bit"] = train_step.optimizer().fraction_8bit();
   const double tokens_per_step = 2.0 * w.pairs * w.tokens;
   const double tokens_per_second = tokens_per_step / step_seconds;
@@ -202,6 +209,7 @@ int run(int argc, char** argv) {
   app.add_option("--peak-tflops", peak_tflops,
                  "device peak for MFU (default on a GPU: 790, the H100's measured bf16 matmul; on a CPU: measured here)");
   app.add_flag("--json", json, "print one JSON object instead of the table");
+  app.add_option("--profile", w.profile, "write a Chrome trace (LibTorch's profiler) of the timed training steps to this file");
   bool sync_debug = false;
   app.add_flag("--sync-debug", sync_debug,
                "run the timed training steps under CUDA's sync-debug mode set to error: any host synchronisation "

@@ -41,9 +41,16 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& input) {
   // In the input's dtype: the adapter's float32 weights are cast (r x features, small) instead of
   // the activations (tokens x features, large); matmuls accumulate in float32 either way.
   const torch::Tensor x = dropout_ > 0 && is_training() ? torch::dropout(input, dropout_, /*train=*/true) : input;
-  const torch::Tensor a = lora_A_->weight.to(x.scalar_type());
+  // The scaling goes on the r x features matrix A, not on the tokens x out_features update as in
+  // PEFT: one multiply of a tiny tensor (and of its gradient) instead of two full-size passes.
+  const torch::Tensor a = lora_A_->weight.to(x.scalar_type()).mul(scaling_);
   const torch::Tensor b = lora_B_->weight.to(x.scalar_type());
-  return output.add(torch::matmul(torch::matmul(x, a.t()), b.t()), /*alpha=*/scaling_);
+  // The base output joins inside the second GEMM (addmm, beta = 1) instead of a separate
+  // full-size add. Out of place: an in-place addmm_ on a view of it made autograd clone the whole
+  // gradient in backward (CopySlices).
+  const torch::Tensor down = torch::matmul(x, a.t());
+  return torch::addmm(output.reshape({-1, output.size(-1)}), down.reshape({-1, down.size(-1)}), b.t())
+      .view(output.sizes());
 }
 
 torch::Tensor LoraLinearImpl::delta_weight() const {
