@@ -15,7 +15,8 @@ namespace lacos {
 
 // How attention is computed: the explicit path (baddbmm + float32 softmax, as HF), or one fused
 // scaled_dot_product_attention call (on CUDA restricted to the memory-efficient kernel, see
-// bloom_attention.cpp). `automatic`: fused on CUDA, explicit on the CPU. Process-wide; the
+// bloom_attention.cpp; on the CPU LibTorch's flash kernel for CPUs). `automatic`: fused on every
+// device (on the CPU since issue 14, measured faster there too). Process-wide; the
 // environment's LACOS_ATTENTION=math|fused sets it at start.
 enum class AttentionKernel { automatic, math, fused };
 void set_attention_kernel(AttentionKernel kernel);
