@@ -12,7 +12,13 @@ namespace {
 // One row range. The inner loop over a block is a plain convert-and-multiply that the compiler
 // vectorizes; target_clones builds it for AVX-512, AVX2 and the baseline and picks one at load time
 // (the library itself is compiled for the baseline x86-64).
-__attribute__((target_clones("avx512f", "avx2", "default"), optimize("tree-vectorize"))) void dequantize_rows(
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LACOS_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default"), optimize("tree-vectorize")))
+#else
+#define LACOS_VECTOR_CLONES  // other targets and compilers: the baseline build's own vectorization
+#endif
+
+LACOS_VECTOR_CLONES void dequantize_rows(
     const std::int8_t* codes, const float* absmax, float* out, std::int64_t first, std::int64_t last,
     std::int64_t cols, std::int64_t block, std::int64_t blocks_per_row) {
   const float inverse = static_cast<float>(1.0 / 127.0);
