@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GOALS = {"train": {"lacos-tiny-4": 1.5, "bloom-560m": 1.2}, "resident_int8": 0.5, "embed": 1.5}
 
 
 def model_folder(name, build):

@@ -38,7 +38,7 @@ except ImportError:
     print("skipped: HF tokenizers is not installed (launch/setup.sh installs launch/python-stack.txt)", file=sys.stderr)
     sys.exit(77)
 
-SKIPPED_SUFFIXES = {".md", ".html", ".zip"}
+SKIPPED_SUFFIXES = {".md", ".html"}
 SKIPPED_NAMES = {"LICENSE", "LICENCE", "SHA256SUMS"}
 
 
@@ -80,7 +80,7 @@ def dataset_texts(root):
     """{relative file (or zip member): [texts]}"""
     found = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if path.name in SKIPPED_NAMES or path.suffix in SKIPPED_SUFFIXES - {".zip"}:
+        if path.name in SKIPPED_NAMES or path.suffix in SKIPPED_SUFFIXES:
             continue
         relative = str(path.relative_to(root))
         if path.suffix == ".zip":

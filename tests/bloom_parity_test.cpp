@@ -20,12 +20,6 @@ void PrintTo(const ParityCase& c, std::ostream* os) { *os << c.model << " " << c
 
 class BloomParity : public ::testing::TestWithParam<ParityCase> {};
 
-// Largest |a - b| over real-token positions only (HF's states at padding are arbitrary).
-double max_error_on_real_tokens(const torch::Tensor& actual, const torch::Tensor& expected, const torch::Tensor& mask) {
-  const torch::Tensor real = mask.to(torch::kBool).unsqueeze(-1).expand_as(expected);
-  return (actual.to(torch::kFloat32) - expected).abs().masked_select(real).max().item<double>();
-}
-
 TEST_P(BloomParity, HiddenStatesAndMeanPoolingMatchTransformers) {
   const ParityCase& c = GetParam();
   const auto reference = load_safetensors(test::fixture(c.model + "/reference.safetensors"));
@@ -34,7 +28,7 @@ TEST_P(BloomParity, HiddenStatesAndMeanPoolingMatchTransformers) {
   BloomModel model = load_bloom(test::fixture(c.model));
   torch::NoGradGuard no_grad;
   const torch::Tensor hidden = model->forward(ids, mask);
-  const double hidden_error = max_error_on_real_tokens(hidden, reference.at(c.padding + ".last_hidden_state"), mask);
+  const double hidden_error = test::max_error_on_real_tokens(hidden, reference.at(c.padding + ".last_hidden_state"), mask);
   const double pooled_error =
       (pool(hidden, mask, Pooling::Mean) - reference.at(c.padding + ".mean_pooled")).abs().max().item<double>();
   RecordProperty("max_hidden_error", std::to_string(hidden_error));

@@ -15,19 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Token lists of a right-padded [B, L] batch.
-std::vector<TokenIds> rows_of(const torch::Tensor& ids, const torch::Tensor& mask) {
-  std::vector<TokenIds> rows;
-  for (std::int64_t r = 0; r < ids.size(0); ++r) {
-    TokenIds row;
-    for (std::int64_t c = 0; c < ids.size(1); ++c) {
-      if (mask[r][c].item<std::int64_t>() == 1) row.push_back(static_cast<std::int32_t>(ids[r][c].item<std::int64_t>()));
-    }
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 class PeftParity : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PeftParity, EmbeddingsLossAndGradientsMatchPeft) {
@@ -39,8 +26,8 @@ TEST_P(PeftParity, EmbeddingsLossAndGradientsMatchPeft) {
   EXPECT_DOUBLE_EQ(config.scaling(), 2.0);
   SiameseEncoder encoder(model, Pooling::Mean, /*pad_id=*/3, /*max_length=*/512);
   PairBatch batch;
-  batch.anchors = rows_of(reference.at("anchor.input_ids"), reference.at("anchor.attention_mask"));
-  batch.positives = rows_of(reference.at("positive.input_ids"), reference.at("positive.attention_mask"));
+  batch.anchors = test::rows_of(reference.at("anchor.input_ids"), reference.at("anchor.attention_mask"));
+  batch.positives = test::rows_of(reference.at("positive.input_ids"), reference.at("positive.attention_mask"));
 
   const PairEmbeddings embeddings = encoder.embed_pairs(batch);
   const double anchor_error = (embeddings.anchors - reference.at("anchor.embedding")).abs().max().item<double>();

@@ -73,6 +73,25 @@ BloomModel tiny_bloom_with_dropout(std::uint64_t seed, const std::vector<std::st
   return model;
 }
 
+double max_error_on_real_tokens(const torch::Tensor& actual, const torch::Tensor& expected, const torch::Tensor& mask) {
+  const torch::Tensor real = mask.to(torch::kBool).unsqueeze(-1).expand_as(expected);
+  return (actual.to(torch::kFloat32) - expected).abs().masked_select(real).max().item<double>();
+}
+
+std::vector<std::vector<std::int32_t>> rows_of(const torch::Tensor& ids, const torch::Tensor& mask) {
+  std::vector<std::vector<std::int32_t>> rows;
+  const auto id = ids.accessor<std::int64_t, 2>();
+  const auto real = mask.accessor<std::int64_t, 2>();
+  for (std::int64_t r = 0; r < ids.size(0); ++r) {
+    std::vector<std::int32_t> row;
+    for (std::int64_t c = 0; c < ids.size(1); ++c) {
+      if (real[r][c] == 1) row.push_back(static_cast<std::int32_t>(id[r][c]));
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 BloomConfig bloom_config(std::int64_t vocab_size, std::int64_t hidden_size, std::int64_t layers, std::int64_t heads) {
   BloomConfig config;
   config.vocab_size = vocab_size;

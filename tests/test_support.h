@@ -25,6 +25,12 @@ std::filesystem::path bin(const std::string& program);  // build/bin/<program>
 // only agree when dropout masks are replayed exactly.
 BloomModel tiny_bloom_with_dropout(std::uint64_t seed, const std::vector<std::string>& targets);
 
+// Largest |actual - expected| over positions where `mask` is 1 (HF's states at padding are
+// arbitrary). actual/expected: [B, L, H]; mask: [B, L].
+double max_error_on_real_tokens(const torch::Tensor& actual, const torch::Tensor& expected, const torch::Tensor& mask);
+// The real tokens of each row of a padded [B, L] int64 batch.
+std::vector<std::vector<std::int32_t>> rows_of(const torch::Tensor& ids, const torch::Tensor& mask);
+
 // A BLOOM shape for random test models.
 BloomConfig bloom_config(std::int64_t vocab_size, std::int64_t hidden_size, std::int64_t layers, std::int64_t heads);
 

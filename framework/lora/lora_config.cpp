@@ -105,11 +105,6 @@ LoraConfig LoraConfig::from_peft_json(const Json& json, const std::string& origi
   config.alpha = optional_number(json, "lora_alpha", 8.0, origin);  // PEFT's default
   config.dropout = optional_number(json, "lora_dropout", 0.0, origin);
   config.use_rslora = optional_bool(json, "use_rslora", false, origin);
-  // Informative only: load_adapter takes the form from the keys themselves.
-  if (json.contains("auto_mapping") && json["auto_mapping"].is_object() && json["auto_mapping"].contains("base_model_class") &&
-      json["auto_mapping"]["base_model_class"] == "BloomForCausalLM") {
-    config.base_model_class = "BloomForCausalLM";
-  }
   const Json& targets = require_key(json, "target_modules", origin);
   if (targets.is_string()) {
     config.target_regex = targets.get<std::string>();

@@ -36,13 +36,13 @@ TEST_P(LiveParity, HiddenStatesAndPoolingsMatchTransformersAndSentenceTransforme
   for (const std::string& side : kSides) {
     const torch::Tensor ids = ref.at(side + ".input_ids"), mask = ref.at(side + ".attention_mask");
     base_error = std::max(base_error,
-                          live::max_error_on_real_tokens(model->forward(ids, mask), ref.at("base." + side + ".hidden"), mask));
+                          test::max_error_on_real_tokens(model->forward(ids, mask), ref.at("base." + side + ".hidden"), mask));
   }
   const LoraConfig lora = load_adapter(*model, dir / "adapter");  // what PEFT saved
   for (const std::string& side : kSides) {
     const torch::Tensor ids = ref.at(side + ".input_ids"), mask = ref.at(side + ".attention_mask");
     const torch::Tensor hidden = model->forward(ids, mask);
-    lora_error = std::max(lora_error, live::max_error_on_real_tokens(hidden, ref.at("lora." + side + ".hidden"), mask));
+    lora_error = std::max(lora_error, test::max_error_on_real_tokens(hidden, ref.at("lora." + side + ".hidden"), mask));
     for (const std::string& mode : kPoolings) {
       const double error = live::max_error(pool(hidden, mask, parse_pooling(mode)), ref.at("lora." + side + ".pooled." + mode));
       pooled_error[mode] = std::max(pooled_error[mode], error);
@@ -65,7 +65,7 @@ TEST_P(LiveParity, MnrLossesAndEveryLoraGradientMatchSentenceTransformersAndPeft
   load_adapter(*model, dir / "adapter");
   SiameseEncoder encoder(model, parse_pooling(drawn.at("pooling").get<std::string>()), /*pad_id=*/3, /*max_length=*/512);
   const auto column = [&](const std::string& name) {
-    return live::rows_of(ref.at("pairs." + name + ".input_ids"), ref.at("pairs." + name + ".attention_mask"));
+    return test::rows_of(ref.at("pairs." + name + ".input_ids"), ref.at("pairs." + name + ".attention_mask"));
   };
   auto parameters = trainable_parameters(*model);
   ASSERT_EQ(static_cast<std::int64_t>(parameters.size()), drawn.at("lora_parameters").get<std::int64_t>());

@@ -24,13 +24,8 @@ void require_reference(const std::filesystem::path& path);
 // Runs `python_stack.py <arguments>` with the Python the build found LibTorch in.
 void run_python_stack(const std::string& arguments);
 
-// Largest |actual - expected| over rows/positions where `mask` is 1 (states at padding are
-// whatever each implementation leaves there). actual/expected: [B, L, H]; mask: [B, L].
-double max_error_on_real_tokens(const torch::Tensor& actual, const torch::Tensor& expected, const torch::Tensor& mask);
+// Largest |actual - expected| over all elements, in float32.
 double max_error(const torch::Tensor& actual, const torch::Tensor& expected);
-
-// The real tokens of each row of a padded [B, L] batch.
-std::vector<std::vector<std::int32_t>> rows_of(const torch::Tensor& ids, const torch::Tensor& mask);
 
 }  // namespace lacos::live
 
