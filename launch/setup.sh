@@ -24,6 +24,7 @@ packages=(
   libyaml-cpp-dev libhdf5-dev         # experiment files, results and embeddings
   nlohmann-json3-dev libcli11-dev libgtest-dev zlib1g-dev
   python3-h5py curl ca-certificates   # tests read run.h5 with h5py; launch/download-data.sh fetches datasets
+  clang-format git                    # the style check (ctest Style.ClangFormat); the version's commit
 )
 
 missing=()

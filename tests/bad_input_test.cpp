@@ -1,7 +1,7 @@
 // The catalogue of bad input, end to end: the real executables on broken configurations, files,
 // checkpoints and folders. Each case must end with a non-zero exit, one "<program>: error:" line
 // naming what is wrong, and no run folder claiming `completed`.
-#include "io/h5_attributes.h"
+#include "io/h5_file.h"
 #include "test_support.h"
 
 #include <fmt/format.h>

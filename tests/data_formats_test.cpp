@@ -2,13 +2,13 @@
 #include "data/csv.h"
 #include "data/nli_file.h"
 #include "data/sts_file.h"
+#include "io/gzip.h"
 #include "io/tar_archive.h"
 #include "data/derived_data.h"
 #include "data/text_pairs.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 namespace lacos {
 namespace {
@@ -41,9 +41,7 @@ void write_tar_gz(const fs::path& path, const std::string& member, const std::st
   header[156] = '0';
   std::copy_n("ustar", 5, header.begin() + 257);
   std::string archive = header + content + std::string((512 - content.size() % 512) % 512, '\0') + std::string(1024, '\0');
-  gzFile file = gzopen(path.c_str(), "wb");
-  gzwrite(file, archive.data(), static_cast<unsigned>(archive.size()));
-  gzclose(file);
+  write_gzip_file(path, archive);
 }
 
 TEST(NliFormats, TarArchiveOfTsvWithHeader) {

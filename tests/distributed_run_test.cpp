@@ -2,8 +2,8 @@
 // written by rank 0 alone; ranks that resolve another configuration are refused; a rank killed
 // mid-run ends the job within a bounded time with run.h5 marked; and the run continues on
 // another number of ranks.
-#include "dist/nccl_communicator.h"
-#include "io/h5_attributes.h"
+#include "distributed/nccl_communicator.h"
+#include "io/h5_file.h"
 #include "io/run_h5.h"
 #include "test_support.h"
 

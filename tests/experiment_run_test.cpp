@@ -1,7 +1,7 @@
 // lacos-exp end to end on the tiny fixture BLOOMs: one folder and one run.h5 per run, the
 // documented schema (read back here and by Python's h5py), the random stand-in, and the errors.
 #include "core/json_file.h"
-#include "io/h5_attributes.h"
+#include "io/h5_file.h"
 #include "io/run_h5.h"
 #include "test_support.h"
 

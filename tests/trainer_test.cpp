@@ -10,7 +10,6 @@
 #include "train/lr_schedule.h"
 #include "train/trainer.h"
 
-#include <zlib.h>
 
 #include <set>
 
@@ -19,15 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_gzip(const fs::path& path, const std::string& text) {
-  gzFile file = gzopen(path.c_str(), "wb");
-  gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(file);
-}
-
 TEST(TrainingData, ReadsGzipPairsAndCountsMalformedLines) {
   test::TempDir dir;
-  write_gzip(dir / "pairs.tsv.gz", "a1\tp1\nmalformed line\na2\tp2\tn2\n\t\nx\ty\tz\tw\n");
+  write_gzip_file(dir / "pairs.tsv.gz", "a1\tp1\nmalformed line\na2\tp2\tn2\n\t\nx\ty\tz\tw\n");
   const PairSet set = read_pair_tsv(dir / "pairs.tsv.gz");
   ASSERT_EQ(set.pairs.size(), 2u);
   EXPECT_EQ(set.pairs[1].negative, "n2");

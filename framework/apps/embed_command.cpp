@@ -2,7 +2,7 @@
 
 #include "core/dtype.h"
 #include "core/error.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "data/text_lines.h"
 #include "embed/model_reference.h"
 #include "embed/sentence_encoder.h"
@@ -61,7 +61,7 @@ int run_embed_command(int argc, char** argv) {
     return app.exit(e);
   }
 
-  const ThreadSetup threads = configure_torch_threads(args.threads);
+  const ThreadSetup threads = configure_threads_for_this_rank(args.threads);
   if (!threads.note.empty() && !args.quiet) std::fprintf(stderr, "lacos-embed: %s\n", threads.note.c_str());
   EncoderOptions options;
   options.pooling = parse_pooling(args.pooling);

@@ -1,7 +1,7 @@
 #include "apps/eval_command.h"
 
 #include "core/dtype.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "embed/model_reference.h"
 #include "embed/sentence_encoder.h"
 #include "eval/sts_suite.h"
@@ -36,7 +36,7 @@ int run_eval_command(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  configure_torch_threads(threads);
+  configure_threads_for_this_rank(threads);
   EncoderOptions options;
   options.pooling = parse_pooling(pooling);
   options.max_length = max_length;

@@ -2,8 +2,9 @@
 
 #include "config/config_schema.h"
 #include "core/error.h"
-#include "dist/build_info.h"
-#include "dist/mpi_environment.h"
+#include "distributed/build_info.h"
+#include "distributed/mpi_environment.h"
+#include "distributed/process_placement.h"
 #include "experiment/sweep_runner.h"
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,23 @@ Sweeps: a `sweep:` block in the file, or with -m: key=a,b,c  key=range(start,sto
 Values: ${a.b} refers to another key, ${env:VAR,default} to the environment, ??? marks a required value.)";
 
 }  // namespace
+
+int run_sweep_on_every_rank(const SweepRequest& request, const char* program) {
+  const ProcessPlacement placement = process_placement();
+  if (placement.size == 1) return run_sweep(request);
+  // Several ranks: an error on one rank must end them all (the others may be waiting for it in a
+  // collective), after rank 0 has marked its run; MPI_Abort makes mpirun stop the job.
+  try {
+    return run_sweep(request);
+  } catch (const std::exception& e) {
+    // Errors of the collectives already name their rank.
+    const bool named = std::string(e.what()).rfind("rank ", 0) == 0;
+    std::fprintf(stderr, "%s: error: %s%s\n", program,
+                 named ? "" : fmt::format("rank {} of {}: ", placement.rank, placement.size).c_str(), e.what());
+    std::fflush(stderr);
+    abort_job(/*exit_code=*/1);
+  }
+}
 
 int run_exp_command(int argc, char** argv) {
   MpiEnvironment mpi(&argc, &argv);
@@ -65,18 +83,7 @@ int run_exp_command(int argc, char** argv) {
     request.experiment_file = experiment_file;
     request.print_config = cfg == "job";
   }
-  if (mpi.size() == 1) return run_sweep(request);
-  // Several ranks: an error on one rank must end them all (the others may be waiting for it in a
-  // collective), after rank 0 has marked its run; MPI_Abort makes mpirun stop the job.
-  try {
-    return run_sweep(request);
-  } catch (const std::exception& e) {
-    // Errors of the collectives already name their rank.
-    const bool named = std::string(e.what()).rfind("rank ", 0) == 0;
-    std::fprintf(stderr, "lacos-exp: error: %s%s\n", named ? "" : fmt::format("rank {} of {}: ", mpi.rank(), mpi.size()).c_str(), e.what());
-    std::fflush(stderr);
-    abort_job(/*exit_code=*/1);
-  }
+  return run_sweep_on_every_rank(request, "lacos-exp");
 }
 
 }  // namespace lacos

@@ -1,5 +1,6 @@
-// lacos-train: LoRA + MNR fine-tuning of a BLOOM from the command line (the experiment runner
-// drives the same Trainer from YAML). Writes <output>/adapter (PEFT) and <output>/metrics.json.
+// lacos-train: one run of lacos-exp's job, configured by flags instead of an experiment file.
+// Each flag names one configuration key; defaults, checks, the run folder (run.h5, run.log,
+// checkpoints, adapter/) and resuming are lacos-exp's, so the two front ends train alike.
 #pragma once
 
 namespace lacos {

@@ -6,10 +6,10 @@
 // The adapter's shapes come from apply_lora on one layer of each shape (small vocabulary: the
 // embedding carries no adapter), so the figures follow the code, not a formula kept beside it.
 #include "apps/app_main.h"
-#include "core/threads.h"
-#include "dist/gradient_sync.h"
-#include "dist/make_communicator.h"
-#include "dist/mpi_environment.h"
+#include "distributed/process_placement.h"
+#include "distributed/gradient_sync.h"
+#include "distributed/make_communicator.h"
+#include "distributed/mpi_environment.h"
 #include "lora/apply_lora.h"
 #include "model/random_init.h"
 
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     app.add_option("--repeats", repeats, "timed all-reduces per shape (median reported)")->capture_default_str();
     app.add_option("--bucket-mb", bucket_mb, "bucket cap (dist.bucket_mb)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    lacos::configure_torch_threads();
+    lacos::configure_threads_for_this_rank();
     const auto communicator = lacos::make_communicator(lacos::DistOptions{}, torch::kCPU);  // backend auto
     const int ranks = communicator->size();
     const bool report = communicator->rank() == 0;

@@ -2,7 +2,7 @@
 // tokens/s and sentences/s over fixed-size batches, after warm-up. Prints numbers only.
 #include "apps/app_main.h"
 #include "core/dtype.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "model/pooling.h"
 #include "model/random_init.h"
 
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     app.add_option("--steps", steps, "timed batches")->capture_default_str();
     app.add_option("--threads", threads, "CPU threads (default: this rank's cores)");
     CLI11_PARSE(app, argc, argv);
-    const lacos::ThreadSetup setup = lacos::configure_torch_threads(threads);
+    const lacos::ThreadSetup setup = lacos::configure_threads_for_this_rank(threads);
     const torch::ScalarType compute = lacos::parse_compute_dtype(dtype);
     const torch::Device target = lacos::parse_device(device);
     lacos::check_dtype_supported(compute, target);

@@ -2,31 +2,16 @@
 // size of the loaded model (float or int8 base). Shows that loading shard by shard keeps the peak
 // near the model: the tensor peak (lacos' CPU allocator tracker) and the process's resident peak.
 #include "apps/app_main.h"
+#include "core/process_memory.h"
 #include "core/cpu_memory.h"
 #include "core/dtype.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "model/checkpoint_loader.h"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
-#include <fstream>
-#include <sys/resource.h>
 
-namespace {
-double current_rss_gib() {
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      double kib = 0;
-      status >> kib;
-      return kib / (1024.0 * 1024.0);
-    }
-  }
-  return 0;
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   return lacos::run_main("lacos-bench-load", [&] {
@@ -36,26 +21,24 @@ int main(int argc, char** argv) {
     app.add_option("--dtype", dtype, "compute dtype")->capture_default_str();
     app.add_option("--base-weights", base, "float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    lacos::configure_torch_threads();
+    lacos::configure_threads_for_this_rank();
     lacos::ModelLoadOptions options;
     options.dtype = lacos::parse_compute_dtype(dtype);
     options.base_weights = lacos::WeightFormat::parse(base);
     lacos::CpuMemoryTracker& tracker = lacos::CpuMemoryTracker::instance();
-    const double rss_before = current_rss_gib();
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    const double rss_before = lacos::resident_bytes() / gib;
     const auto start = std::chrono::steady_clock::now();
     lacos::BloomModel model = lacos::load_bloom(folder, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double gib = 1024.0 * 1024.0 * 1024.0;
     const double model_gib = tracker.current_bytes() / gib;  // parameters and int8 buffers
     const double tensor_peak_gib = tracker.peak_bytes() / gib;
-    struct rusage usage {};
-    ::getrusage(RUSAGE_SELF, &usage);
-    const double peak_gib = usage.ru_maxrss / (1024.0 * 1024.0);
+    const double peak_gib = lacos::resident_peak_bytes() / gib;
     std::printf("loaded %s as %s, %s base, in %.2f s (%zu shard file(s))\n", folder.c_str(), dtype.c_str(), base.c_str(),
                 seconds, lacos::checkpoint_files(folder).size());
     std::printf("model tensors %.3f GiB, tensor peak while loading %.3f GiB; process RSS before load %.3f GiB, "
                 "after %.3f GiB, peak %.3f GiB, peak / (before + model) = %.3f\n",
-                model_gib, tensor_peak_gib, rss_before, current_rss_gib(), peak_gib, peak_gib / (rss_before + model_gib));
+                model_gib, tensor_peak_gib, rss_before, lacos::resident_bytes() / gib, peak_gib, peak_gib / (rss_before + model_gib));
     return 0;
   });
 }

@@ -17,13 +17,13 @@
 #include "core/dtype.h"
 #include "core/host_sync.h"
 #include "core/process_memory.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "embed/batch_encoder.h"
 #include "lora/apply_lora.h"
 #include "model/checkpoint_loader.h"
 #include "model/pooling.h"
 #include "model/random_init.h"
-#include "dist/communicator.h"
+#include "distributed/communicator.h"
 #include "train/train_step.h"
 
 #include <CLI/CLI.hpp>
@@ -219,7 +219,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  configure_torch_threads();
+  configure_threads_for_this_rank();
   w.device = parse_device(device);
   if (sync_debug) w.sync_debug = SyncDebug::error;
   reset_peak_memory(w.device);  // on the CPU this installs the tracker before any model exists

@@ -2,7 +2,7 @@
 // parameter, how close int8-base embeddings stay to float32 ones (mean cosine over an STS file's
 // sentences), and the embedding time ratio against float32 on this machine.
 #include "apps/app_main.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "data/sts_file.h"
 #include "embed/sentence_encoder.h"
 #include "model/weight_targets.h"
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     app.add_option("--layouts", layouts, "int8 layouts to compare")->capture_default_str();
     app.add_option("--repeats", repeats, "timed passes per layout (best is kept)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    const lacos::ThreadSetup threads = lacos::configure_torch_threads();
+    const lacos::ThreadSetup threads = lacos::configure_threads_for_this_rank();
 
     const lacos::StsSet set = lacos::read_sts_tsv(sts_file);
     std::set<std::string> unique;

@@ -4,7 +4,7 @@
 #include "apps/app_main.h"
 #include "core/device_memory.h"
 #include "core/dtype.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "lora/apply_lora.h"
 #include "model/random_init.h"
 #include "train/mnr_step.h"
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     app.add_option("--rank", rank, "LoRA rank (alpha = 2 r, query_key_value)")->capture_default_str();
     app.add_option("--steps", steps, "timed steps (after one warm-up)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    lacos::configure_torch_threads();
+    lacos::configure_threads_for_this_rank();
     const torch::Device target = lacos::parse_device(device);
     const torch::ScalarType compute = lacos::parse_compute_dtype(dtype);
     lacos::check_dtype_supported(compute, target);

@@ -9,7 +9,7 @@
 // LibTorch's CPU kernel).
 #include "apps/app_main.h"
 #include "core/dtype.h"
-#include "core/threads.h"
+#include "distributed/process_placement.h"
 #include "io/torch_safetensors.h"
 #include "lora/apply_lora.h"
 #include "model/bloom_attention.h"
@@ -128,7 +128,7 @@ int run(int argc, char** argv) {
   app.add_option("--device", device_name, "auto | cpu | cuda[:N]")->capture_default_str();
   app.add_option("--fixtures", fixtures, "the fixtures folder (tests/fixtures of the checkout)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  configure_torch_threads();
+  configure_threads_for_this_rank();
   const torch::Device device = parse_device(device_name);
   check_parity(fixtures, device);
   check_attention_backward(device);

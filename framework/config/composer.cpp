@@ -5,6 +5,7 @@
 #include "config/did_you_mean.h"
 #include "core/error.h"
 
+#include <fmt/ranges.h>
 #include <algorithm>
 
 namespace lacos {
@@ -12,7 +13,12 @@ namespace lacos {
 namespace fs = std::filesystem;
 
 ExperimentComposer::ExperimentComposer(fs::path experiment_file)
-    : file_(std::move(experiment_file)), conf_dir_(file_.parent_path() / "conf") {
+    : file_(std::move(experiment_file)), conf_dir_(file_.empty() ? fs::path() : file_.parent_path() / "conf") {
+  if (file_.empty()) {  // no file (lacos-train): schema defaults and command-line overrides alone
+    body_ = ConfigNode::make_map("command line");
+    sweep_ = ConfigNode::make_map("command line");
+    return;
+  }
   body_ = load_config_file(file_);
   if (!body_.is_map()) fail("{}: an experiment file must be a mapping of settings", body_.origin);
   if (const ConfigNode* defaults = body_.find("defaults")) {
@@ -40,12 +46,12 @@ ExperimentComposer::ExperimentComposer(fs::path experiment_file)
 bool ExperimentComposer::is_group(const std::string& key) const {
   if (key.find('.') != std::string::npos) return false;
   for (const DefaultEntry& entry : defaults_) if (entry.group == key) return true;
-  return fs::is_directory(conf_dir_ / key);
+  return !conf_dir_.empty() && fs::is_directory(conf_dir_ / key);
 }
 
 std::vector<std::string> ExperimentComposer::group_options(const std::string& group) const {
   std::vector<std::string> options;
-  if (!fs::is_directory(conf_dir_ / group)) return options;
+  if (conf_dir_.empty() || !fs::is_directory(conf_dir_ / group)) return options;
   for (const auto& entry : fs::directory_iterator(conf_dir_ / group)) {
     if (entry.path().extension() == ".yaml") options.push_back(entry.path().stem().string());
   }
@@ -59,8 +65,7 @@ ConfigNode ExperimentComposer::load_group_option(const DefaultEntry& entry) cons
   if (fs::is_regular_file(path)) return load_config_file(path);
   if (entry.group.empty()) fail("{}: config '{}' not found (looked for {})", entry.origin, entry.option, path.string());
   const std::vector<std::string> options = group_options(entry.group);
-  std::string known;
-  for (const std::string& option : options) known += (known.empty() ? "" : ", ") + option;
+  const std::string known = fmt::format("{}", fmt::join(options, ", "));
   const std::string suggestion = closest_word(entry.option, options);
   fail("{}: '{}' is not an option of group '{}' (looked for {}){}; options: {}", entry.origin, entry.option,
        entry.group, path.string(), suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion),
@@ -114,7 +119,6 @@ ComposedConfig ExperimentComposer::compose(const std::vector<ConfigOverride>& ov
       } else {
         tree.set(entry.group, loaded);
       }
-      out.group_choices.emplace_back(entry.group, entry.option);
     }
   }
   if (!self_merged) merge_config(tree, body_);

@@ -22,11 +22,11 @@ namespace lacos {
 
 struct ComposedConfig {
   ConfigNode config;  // resolved and checked
-  std::vector<std::pair<std::string, std::string>> group_choices;  // group -> option, in defaults order
 };
 
 class ExperimentComposer {
  public:
+  // An empty path composes the schema defaults and the overrides alone (lacos-train).
   explicit ExperimentComposer(std::filesystem::path experiment_file);
 
   // `overrides` carry single values (sweeps are expanded before, see sweep_plan.h).

@@ -3,6 +3,7 @@
 #include "config/did_you_mean.h"
 #include "core/error.h"
 
+#include <fmt/ranges.h>
 #include <cerrno>
 #include <cstdlib>
 
@@ -200,9 +201,7 @@ void check_value(const ConfigNode& node, const SchemaEntry& entry) {
       if (!entry.choices.empty()) {
         for (const std::string& choice : entry.choices) if (choice == node.scalar) return;
         const std::string suggestion = closest_word(node.scalar, entry.choices);
-        std::string known;
-        for (const std::string& choice : entry.choices) known += (known.empty() ? "" : ", ") + choice;
-        fail("{}: key '{}': '{}' is not one of {}{}", node.origin, entry.key, node.scalar, known,
+        fail("{}: key '{}': '{}' is not one of {}{}", node.origin, entry.key, node.scalar, fmt::join(entry.choices, ", "),
              suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion));
       }
       return;
@@ -278,11 +277,7 @@ std::string describe_schema() {
                                    : entry.type == V::Bool ? "bool" : "string",
                                    entry.default_yaml.size() > 22 ? entry.default_yaml.substr(0, 19) + "..." : entry.default_yaml,
                                    entry.help);
-    if (!entry.choices.empty()) {
-      std::string known;
-      for (const std::string& choice : entry.choices) known += (known.empty() ? "" : "|") + choice;
-      line += " (" + known + ")";
-    }
+    if (!entry.choices.empty()) line += fmt::format(" ({})", fmt::join(entry.choices, "|"));
     out += line + "\n";
   }
   return out;

@@ -117,10 +117,4 @@ void resolve_interpolations(ConfigNode& root, std::time_t now) {
   resolver.resolve(root, "");
 }
 
-std::string expand_environment(const std::string& text, const std::string& where, std::time_t now) {
-  ConfigNode empty = ConfigNode::make_map(where);
-  Resolver resolver{empty, now, {}};
-  return resolver.expand(text, where, nullptr);
-}
-
 }  // namespace lacos

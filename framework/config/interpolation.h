@@ -14,7 +14,4 @@ namespace lacos {
 
 void resolve_interpolations(ConfigNode& root, std::time_t now);
 
-// Expands only ${env:...} and ${now:...} in one string (values outside a config tree).
-std::string expand_environment(const std::string& text, const std::string& where, std::time_t now);
-
 }  // namespace lacos

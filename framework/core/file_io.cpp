@@ -20,4 +20,11 @@ std::string read_file_bytes(const std::filesystem::path& path, const char* what)
   return buffer.str();
 }
 
+void write_file_bytes(const std::filesystem::path& path, const std::string& bytes, bool append) {
+  std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+  if (!out) fail("{}: cannot open for writing (is the folder writable?)", path.string());
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out.flush()) fail("{}: write failed (disk full?)", path.string());
+}
+
 }  // namespace lacos

@@ -20,10 +20,7 @@ Json read_json_file(const std::filesystem::path& path) {
 }
 
 void write_json_file(const std::filesystem::path& path, const Json& value) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) fail("{}: cannot open for writing", path.string());
-  out << value.dump(2) << '\n';
-  if (!out.flush()) fail("{}: write failed (disk full?)", path.string());
+  write_file_bytes(path, value.dump(2) + "\n");
 }
 
 const Json& require_key(const Json& object, const std::string& key, const std::string& origin) {
@@ -71,11 +68,6 @@ bool absent(const Json& object, const std::string& key, const std::string& origi
   return it == object.end() || it->is_null();
 }
 }  // namespace
-
-std::int64_t optional_int(const Json& object, const std::string& key, std::int64_t fallback,
-                          const std::string& origin) {
-  return absent(object, key, origin) ? fallback : require_int(object, key, origin);
-}
 
 double optional_number(const Json& object, const std::string& key, double fallback,
                        const std::string& origin) {

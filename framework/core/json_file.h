@@ -27,8 +27,6 @@ bool require_bool(const Json& object, const std::string& key, const std::string&
 std::string require_string(const Json& object, const std::string& key, const std::string& origin);
 
 // Optional variants: `fallback` when the key is absent or null; a wrong type is still an error.
-std::int64_t optional_int(const Json& object, const std::string& key, std::int64_t fallback,
-                          const std::string& origin);
 double optional_number(const Json& object, const std::string& key, double fallback,
                        const std::string& origin);
 bool optional_bool(const Json& object, const std::string& key, bool fallback, const std::string& origin);

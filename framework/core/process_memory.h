@@ -9,6 +9,7 @@ namespace lacos {
 // Returns false where the kernel does not allow the reset (the peak then spans earlier runs).
 bool reset_resident_peak();
 std::int64_t resident_peak_bytes();  // 0 where /proc is unavailable
+std::int64_t resident_bytes();       // resident now (VmRSS)
 
 // Fixes glibc's mmap threshold at 4 MiB (unless MALLOC_MMAP_THRESHOLD_ is set). glibc raises the
 // threshold to the size of each freed mmapped block (up to 32 MiB), after which the 4-32 MiB

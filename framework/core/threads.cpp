@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <sched.h>
 #include <thread>
@@ -16,13 +17,6 @@ int env_int(const char* name, int fallback) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') return fallback;
   return std::atoi(value);
-}
-
-int first_env_int(std::initializer_list<const char*> names, int fallback) {
-  for (const char* name : names) {
-    if (int value = env_int(name, -1); value >= 0) return value;
-  }
-  return fallback;
 }
 
 // Gives this process cores [first, first + count) when its current mask is narrower.
@@ -42,23 +36,17 @@ int available_cores() {
   return static_cast<int>(std::thread::hardware_concurrency());
 }
 
-int local_rank_count() {
-  return std::max(1, first_env_int({"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"}, 1));
-}
-
-int local_rank() { return first_env_int({"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "SLURM_LOCALID"}, 0); }
-
-ThreadSetup configure_torch_threads(int requested) {
+ThreadSetup configure_torch_threads(int requested, int local_rank, int local_size) {
   ThreadSetup setup;
   const int node_cores = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
-  const int per_rank = std::max(1, node_cores / local_rank_count());
+  const int per_rank = std::max(1, node_cores / std::max(1, local_size));
   setup.threads = requested > 0 ? requested : env_int("LACOS_THREADS", 0);
   if (setup.threads <= 0) {
     setup.threads = per_rank;
     const bool binding_requested = std::getenv("OMPI_MCA_hwloc_base_binding_policy") != nullptr;
     const int bound = available_cores();
     if (bound < per_rank && !binding_requested) {
-      const int first = (local_rank() % local_rank_count()) * per_rank;
+      const int first = (local_rank % std::max(1, local_size)) * per_rank;
       if (widen_affinity(first, per_rank)) {
         setup.note = fmt::format("the launcher bound this rank to {} core(s); using cores {}-{} of {} instead "
                                  "(pass mpirun --bind-to to choose the binding yourself)",

@@ -17,13 +17,9 @@ struct ThreadSetup {
 
 // Cores this process may run on (its CPU affinity mask).
 int available_cores();
-// Ranks on this node and this rank's index among them, from the launcher's environment
-// (Open MPI, MPICH, Slurm); 1 and 0 otherwise.
-int local_rank_count();
-int local_rank();
-
 // Sets torch's thread count: `requested` when > 0, else LACOS_THREADS when set, else the
-// rank's slice of the node (see above).
-ThreadSetup configure_torch_threads(int requested = 0);
+// slice of the node's cores of rank `local_rank` among `local_size` ranks (see above).
+// Programs call distributed/process_placement.h's configure_threads_for_this_rank.
+ThreadSetup configure_torch_threads(int requested, int local_rank, int local_size);
 
 }  // namespace lacos

@@ -1,11 +1,12 @@
 #include "data/derived_data.h"
 
 #include "core/error.h"
+#include "core/file_io.h"
+#include "io/gzip.h"
 #include "data/nli_file.h"
 #include "data/sts_file.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <fstream>
@@ -76,19 +77,6 @@ std::string python_float(double value) {
   return text;
 }
 
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out.flush()) fail("{}: cannot write (is the folder writable, the disk full?)", path.string());
-}
-
-void write_gzip(const fs::path& path, const std::string& text) {
-  gzFile out = gzopen(path.c_str(), "wb9");
-  if (out == nullptr) fail("{}: cannot write", path.string());
-  const int written = gzwrite(out, text.data(), static_cast<unsigned>(text.size()));
-  if (gzclose(out) != Z_OK || written != static_cast<int>(text.size())) fail("{}: write failed", path.string());
-}
-
 }  // namespace
 
 DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& derived_dir, std::uint64_t seed) {
@@ -103,7 +91,7 @@ DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& de
       evaluation.insert(pair.sentence1);
       evaluation.insert(pair.sentence2);
     }
-    write_file(derived_dir / "sts-eval" / source.output, text);
+    write_file_bytes(derived_dir / "sts-eval" / source.output, text);
     report.lines.push_back(fmt::format("sts-eval/{}: {} pairs from {}", source.output, set.pairs.size(), source.input));
   }
 
@@ -127,7 +115,7 @@ DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& de
   std::shuffle(pairs.begin(), pairs.end(), generator);
   std::string text;
   for (const TextPair& pair : pairs) text += trimmed_field(pair.anchor) + '\t' + trimmed_field(pair.positive) + '\n';
-  write_gzip(derived_dir / "nli-entailment-pairs.tsv.gz", text);
+  write_gzip_file(derived_dir / "nli-entailment-pairs.tsv.gz", text);
   report.lines.push_back(fmt::format("nli-entailment-pairs.tsv.gz: {} pairs from {} NLI files ({} duplicates and {} "
                                      "pairs touching an evaluation sentence left out)",
                                      pairs.size(), nli_pair_sources().size(), duplicates, overlapping));

@@ -1,7 +1,7 @@
 #include "embed/sentence_encoder.h"
 
 #include "core/error.h"
-#include "dist/communicator.h"
+#include "distributed/communicator.h"
 #include "lora/apply_lora.h"
 #include "lora/peft_adapter.h"
 

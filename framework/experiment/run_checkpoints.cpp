@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -36,9 +37,9 @@ void RunCheckpoints::save_if_best(const TrainingCheckpoint& checkpoint, RunRecor
   const EvalSeries* series = nullptr;
   for (const auto& [name, values] : record.eval) if (name == best_metric_) series = &values;
   if (series == nullptr) {
-    std::string known;
-    for (const auto& entry : record.eval) known += (known.empty() ? "" : ", ") + entry.first;
-    fail("train.best_metric: '{}' is not an evaluation set of this run (sets: {})", best_metric_, known);
+    std::vector<std::string> known;
+    for (const auto& entry : record.eval) known.push_back(entry.first);
+    fail("train.best_metric: '{}' is not an evaluation set of this run (sets: {})", best_metric_, fmt::join(known, ", "));
   }
   if (series->spearman.empty() || series->step.back() != checkpoint.steps_completed) return;
   const double value = series->spearman.back();
@@ -85,11 +86,7 @@ std::optional<TrainingCheckpoint> load_checkpoint_on_all_ranks(Communicator& com
   // HDF5 reads files, not memory: a private copy in the temp folder, removed again.
   const fs::path copy = fs::temp_directory_path() /
                         fmt::format("lacos-checkpoint-rank{}-{}.h5", communicator.rank(), static_cast<long>(::getpid()));
-  {
-    std::ofstream out(copy, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) fail("{}: cannot write the checkpoint copy received from rank 0", copy.string());
-  }
+  write_file_bytes(copy, bytes);
   try {
     TrainingCheckpoint checkpoint = load_training_checkpoint(copy);
     fs::remove(copy);

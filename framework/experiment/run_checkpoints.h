@@ -2,7 +2,7 @@
 // checkpoint-best.h5 for the best evaluation of the chosen metric. run.h5 lists the kept ones.
 #pragma once
 
-#include "dist/communicator.h"
+#include "distributed/communicator.h"
 #include "io/run_h5.h"
 #include "train/training_checkpoint.h"
 

@@ -10,32 +10,11 @@
 // reading the checkpoint rank 0 sends them (no shared file system needed for resuming).
 #pragma once
 
-#include "dist/communicator.h"
-#include "eval/sts_evaluator.h"
-#include "experiment/run_settings.h"
-
-#include <filesystem>
-#include <string>
-#include <vector>
+#include "distributed/communicator.h"
+#include "experiment/run_folder.h"
+#include "experiment/run_recorder.h"
 
 namespace lacos {
-
-struct RunJob {
-  std::string name;                 // folder name inside the sweep
-  std::filesystem::path folder;     // <sweep>/<name>
-  std::string config_yaml;          // resolved configuration
-  std::vector<std::string> overrides;
-  RunSettings settings;
-};
-
-struct RunOutcome {
-  std::vector<StsResult> final_scores;  // last evaluation
-  double tokens_per_second = 0.0;
-  std::int64_t peak_memory_bytes = 0;
-  double wall_seconds = 0.0;
-  bool skipped = false;      // already completed in an earlier invocation
-  bool interrupted = false;  // stopped on request; a checkpoint was written
-};
 
 RunOutcome run_job(const RunJob& job, Communicator& communicator = single_process_communicator());
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "config/config_node.h"
-#include "dist/dist_options.h"
+#include "distributed/dist_options.h"
 #include "embed/sentence_encoder.h"
 #include "lora/lora_config.h"
 #include "model/bloom_config.h"

@@ -4,13 +4,15 @@
 #include "config/sweep_plan.h"
 #include "config/config_schema.h"
 #include "core/error.h"
+#include "core/file_io.h"
 #include "core/stop_signal.h"
-#include "core/threads.h"
-#include "dist/make_communicator.h"
-#include "dist/mpi_communicator.h"
-#include "dist/rank_agreement.h"
+#include "distributed/process_placement.h"
+#include "distributed/make_communicator.h"
+#include "distributed/rank_agreement.h"
 #include "experiment/model_source.h"
 #include "experiment/run_job.h"
+
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <ctime>
@@ -103,8 +105,8 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
 
 // The job's control plane: MPI across the ranks, or the single process.
 std::shared_ptr<Communicator> control_communicator() {
-  if (world_size() == 1) return std::make_shared<SingleProcessCommunicator>();
-  return std::make_shared<MpiCommunicator>(CollectiveOptions{/*timeout_seconds=*/600, &stop_requested()});
+  const DistOptions options;  // backend auto on the CPU: the single process on one rank, MPI otherwise
+  return make_communicator(options, torch::kCPU, &stop_requested());
 }
 
 std::string all_configurations(const std::vector<RunJob>& jobs) {
@@ -128,6 +130,9 @@ int run_sweep(const SweepRequest& request) {
   }
   const ExperimentComposer composer(request.experiment_file);
   const std::vector<PlannedRun> plan = plan_sweep(composer, request.overrides, request.multirun);
+  if (!request.run_folder.empty() && plan.size() != 1) {
+    fail("{}: one run folder holds one run, but the overrides plan {}", request.run_folder.string(), plan.size());
+  }
   // Rank 0's clock for ${now:...}: ranks started a second apart must name the same folder.
   const std::time_t now = static_cast<std::time_t>(std::stoll(control->broadcast_text(std::to_string(std::time(nullptr)), 0)));
 
@@ -139,7 +144,7 @@ int run_sweep(const SweepRequest& request) {
     RunJob job;
     job.name = planned.name;
     job.settings = read_run_settings(composed.config);
-    job.folder = sweep_folder(composed.config) / planned.name;
+    job.folder = request.run_folder.empty() ? sweep_folder(composed.config) / planned.name : request.run_folder;
     job.config_yaml = to_yaml(composed.config);
     job.overrides = override_texts(planned.overrides);
     configs.push_back(std::move(composed.config));
@@ -171,9 +176,10 @@ int run_sweep(const SweepRequest& request) {
 
   for (const RunJob& job : jobs) check_inputs_exist(job);
   require_same_on_all_ranks(*control, all_configurations(jobs), "resolved configuration");
-  std::string description = "experiment: " + request.experiment_file.string() + "\ncommand-line overrides:";
-  for (const std::string& text : request.overrides) description += " " + text;
-  return run_jobs(*control, jobs, sweep_folder(configs[0]), description);
+  const std::string description = fmt::format("experiment: {}\ncommand-line overrides: {}",
+                                              request.experiment_file.empty() ? "(none)" : request.experiment_file.string(),
+                                              fmt::join(request.overrides, " "));
+  return run_jobs(*control, jobs, request.run_folder.empty() ? sweep_folder(configs[0]) : request.run_folder, description);
 }
 
 namespace {
@@ -181,13 +187,13 @@ namespace {
 int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description) {
   // Rank 0 alone writes and reports; the other ranks only compute.
   const bool writer = control.rank() == 0;
-  const ThreadSetup threads = configure_torch_threads(jobs[0].settings.threads);
+  const ThreadSetup threads = configure_threads_for_this_rank(jobs[0].settings.threads);
   if (!threads.note.empty() && writer) std::fprintf(stderr, "lacos-exp: %s\n", threads.note.c_str());
   if (writer) {
     fs::create_directories(sweep);
-    std::ofstream out(sweep / "sweep.txt", std::ios::app);
-    out << description << "\nruns:\n";
-    for (const RunJob& job : jobs) out << "  " << job.name << "\n";
+    std::string listing = description + "\nruns:\n";
+    for (const RunJob& job : jobs) listing += "  " + job.name + "\n";
+    write_file_bytes(sweep / "sweep.txt", listing, /*append=*/true);
     std::fprintf(stderr, "lacos-exp: %zu run(s), %d rank(s), %d thread(s) per rank, results in %s\n", jobs.size(),
                  control.size(), threads.threads, sweep.string().c_str());
   }
@@ -201,8 +207,8 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
       const std::shared_ptr<Communicator> communicator =
           make_communicator(jobs[i].settings.dist, jobs[i].settings.load.device, &stop_requested());
       outcomes[i] = run_job(jobs[i], *communicator);
-      statuses[i] = outcomes[i].interrupted ? "interrupted" : outcomes[i].skipped ? "completed earlier" : "completed";
-      if (outcomes[i].interrupted) break;
+      statuses[i] = outcomes[i].skipped ? "completed earlier" : run_status_name(outcomes[i].status);
+      if (outcomes[i].status == RunStatus::interrupted) break;
     } catch (const DistributedError&) {
       throw;  // the job itself is failing: no further runs
     } catch (const Error& e) {
@@ -214,12 +220,12 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
   }
   if (writer) {
     const std::string table = summary_table(jobs, outcomes, statuses);
-    std::ofstream(sweep / "summary.md") << table;
+    write_file_bytes(sweep / "summary.md", table);
     std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
   }
   // A stop seen by another rank interrupts this one too (the ranks agree on the step).
   if (stop_requested().load() ||
-      std::any_of(outcomes.begin(), outcomes.end(), [](const RunOutcome& o) { return o.interrupted; })) {
+      std::any_of(outcomes.begin(), outcomes.end(), [](const RunOutcome& o) { return o.status == RunStatus::interrupted; })) {
     if (writer) {
       std::fprintf(stderr, "lacos-exp: stopped by signal %d; rerun the same command or lacos-exp --resume %s to continue\n",
                    stop_signal_number(), sweep.string().c_str());

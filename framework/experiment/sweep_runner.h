@@ -16,6 +16,9 @@ struct SweepRequest {
   bool dry_run = false;      // list the runs and what differs between them
   bool print_config = false; // print each run's resolved configuration
   std::filesystem::path resume;  // a run or sweep folder to continue (instead of an experiment file)
+  // One run into exactly this folder instead of <experiment.output_dir>/<run name> (lacos-train's
+  // --output); the experiment file may then be empty (schema defaults and overrides alone).
+  std::filesystem::path run_folder;
 };
 
 // Returns the process exit status: 0 when every run completed, 128 + the signal when stopped by

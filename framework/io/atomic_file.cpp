@@ -31,22 +31,14 @@ void AtomicFile::write(const void* data, std::size_t size) {
 }
 
 void AtomicFile::commit() {
-  if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) {
-    fail("{}: flush failed: {}", temp_path_.string(), std::strerror(errno));
-  }
   std::FILE* file = file_;
   file_ = nullptr;
-  if (std::fclose(file) != 0) {
+  if (std::fflush(file) != 0 || std::fclose(file) != 0) {
     std::error_code ignored;
     std::filesystem::remove(temp_path_, ignored);
-    fail("{}: close failed: {}", temp_path_.string(), std::strerror(errno));
+    fail("{}: write failed (disk full?): {}", temp_path_.string(), std::strerror(errno));
   }
-  std::error_code error;
-  std::filesystem::rename(temp_path_, path_, error);
-  if (error) {
-    std::filesystem::remove(temp_path_, error);
-    fail("{}: cannot rename into place: {}", path_.string(), error.message());
-  }
+  commit_written_file(temp_path_, path_);  // the one commit: fsync, rename, fsync the folder
 }
 
 void commit_written_file(const std::filesystem::path& temp, const std::filesystem::path& path) {

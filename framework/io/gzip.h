@@ -1,4 +1,4 @@
-// Reading gzip-compressed files (the .jsonl.gz and .tsv.gz datasets) through zlib.
+// gzip through zlib: reading the .jsonl.gz and .tsv.gz datasets, writing derived files.
 #pragma once
 
 #include <filesystem>
@@ -14,5 +14,8 @@ std::string read_maybe_gzip_file(const std::filesystem::path& path, const char* 
 
 // Decompresses gzip data held in memory (an archive member); `origin` names it in errors.
 std::string gunzip(const std::string& compressed, const std::string& origin);
+
+// Writes `bytes` gzip-compressed (level 9) as the whole of `path`.
+void write_gzip_file(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace lacos

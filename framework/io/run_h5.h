@@ -12,11 +12,12 @@
 // flushes; this way a killed writer leaves the previous complete file, which h5py can read.
 #pragma once
 
-#include "io/h5_attributes.h"
+#include "io/h5_file.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,10 @@
 namespace lacos {
 
 inline constexpr std::int64_t kRunH5SchemaVersion = 1;
+
+// /summary's status: written `running` first, then exactly one of the others.
+enum class RunStatus { running, completed, interrupted, failed };
+const char* run_status_name(RunStatus status);
 
 struct TrainSeries {
   std::vector<std::int64_t> step;
@@ -44,6 +49,8 @@ struct RunRecord {
   std::vector<std::pair<std::int64_t, std::string>> checkpoints;  // step, file name in the run folder
 
   EvalSeries& eval_series(const std::string& set);
+  // The status in /summary; nullopt when absent or not one of RunStatus's names.
+  std::optional<RunStatus> status() const;
   // Drops rows after `step` (train rows with step >= it, evaluations after it): resuming from a
   // checkpoint taken after `step` steps repeats what followed.
   void truncate_to(std::int64_t steps_completed);
@@ -62,6 +69,7 @@ class RunH5 {
   RunH5(const std::filesystem::path& path, RunRecord record);
 
   void set_summary(const std::string& key, const H5Scalar& value) { record_.summary[key] = value; }
+  void set_status(RunStatus status) { set_summary("status", std::string(run_status_name(status))); }
   void append_train(std::int64_t step, double loss, double lr, double tokens_per_second);
   void append_eval(const std::string& set, std::int64_t step, double spearman, double pearson);
   // An empty path keeps the record in memory only (the ranks of a job other than the writer).
@@ -75,9 +83,5 @@ class RunH5 {
   std::filesystem::path path_;
   RunRecord record_;
 };
-
-// Reading single datasets back (tests, reports): a 1-D numeric dataset as doubles, and a string.
-std::vector<double> read_h5_doubles(const std::filesystem::path& path, const std::string& dataset);
-std::string read_h5_string(const std::filesystem::path& path, const std::string& dataset);
 
 }  // namespace lacos

@@ -3,7 +3,7 @@
 // Written under a temporary name, fsynced and renamed, so a kill never leaves a torn file.
 #pragma once
 
-#include "io/h5_attributes.h"
+#include "io/h5_file.h"
 
 #include <torch/torch.h>
 

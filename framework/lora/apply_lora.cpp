@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 
+#include <fmt/ranges.h>
+
 namespace lacos {
 
 void apply_lora(BloomModelImpl& model, const LoraConfig& config, bool initialize) {
@@ -17,8 +19,7 @@ void apply_lora(BloomModelImpl& model, const LoraConfig& config, bool initialize
     ++wrapped;
   }
   if (wrapped == 0) {
-    std::string targets;
-    for (const auto& target : config.target_modules) targets += (targets.empty() ? "" : ", ") + target;
+    const std::string targets = fmt::format("{}", fmt::join(config.target_modules, ", "));
     fail("LoRA target_modules [{}] match no BLOOM projection (expected query_key_value, dense, dense_h_to_4h or "
          "dense_4h_to_h)",
          config.target_regex.value_or(targets));

@@ -5,7 +5,7 @@
 // `<name>.lora_B.weight` (PEFT's saved files drop the adapter name, as lacos does).
 #pragma once
 
-#include "model/projection.h"
+#include "layers/projection.h"
 
 #include <memory>
 

@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 
+#include <fmt/ranges.h>
+
 namespace lacos {
 
 namespace {
@@ -11,9 +13,7 @@ std::int64_t int_under_any(const Json& json, std::initializer_list<const char*> 
   for (const char* key : keys) {
     if (json.contains(key) && !json[key].is_null()) return require_int(json, key, origin);
   }
-  std::string names;
-  for (const char* key : keys) names += (names.empty() ? "'" : " or '") + std::string(key) + "'";
-  fail("{}: required key {} is missing", origin, names);
+  fail("{}: required key '{}' is missing", origin, fmt::join(keys, "' or '"));
 }
 
 std::optional<std::int64_t> optional_id(const Json& json, const char* key, const std::string& origin) {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "model/bloom_config.h"
-#include "model/projection.h"
+#include "layers/projection.h"
 #include "quant/weight_format.h"
 
 #include <torch/torch.h>

@@ -6,8 +6,8 @@
 
 #include "model/bloom_block.h"
 #include "model/bloom_config.h"
-#include "model/projection.h"
-#include "model/token_embedding.h"
+#include "layers/projection.h"
+#include "layers/token_embedding.h"
 #include "quant/weight_format.h"
 #include "model/layer_norm.h"
 

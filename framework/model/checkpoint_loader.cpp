@@ -6,6 +6,7 @@
 #include "io/torch_safetensors.h"
 #include "model/weight_targets.h"
 
+#include <fmt/ranges.h>
 #include <map>
 #include <set>
 
@@ -26,9 +27,7 @@ constexpr const char* kIndexFile = "model.safetensors.index.json";
 }
 
 std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
+  return fmt::format("[{}]", fmt::join(shape, ", "));
 }
 
 // BloomForCausalLM names its transformer `transformer.`; BloomModel has no prefix.
@@ -134,10 +133,9 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
     if (loaded_from.count(name) == 0) missing.push_back(name);
   }
   if (!missing.empty()) {
-    std::string list;
-    for (std::size_t i = 0; i < std::min<std::size_t>(missing.size(), 5); ++i) list += (i ? ", " : "") + missing[i];
+    const std::vector<std::string> first(missing.begin(), missing.begin() + std::min<std::size_t>(missing.size(), 5));
     fail("{}: the checkpoint lacks {} of the model's {} tensors: {}{}", folder.string(), missing.size(),
-         targets.size(), list, missing.size() > 5 ? ", ..." : "");
+         targets.size(), fmt::join(first, ", "), missing.size() > 5 ? ", ..." : "");
   }
 }
 

@@ -1,7 +1,7 @@
 // The float word-embedding table (`weight` [vocab, hidden]), allocated in the target dtype.
 #pragma once
 
-#include "model/token_embedding.h"
+#include "layers/token_embedding.h"
 
 namespace lacos {
 

@@ -1,8 +1,8 @@
 // The one place that decides which module implements a BLOOM layer for a weight format.
 #pragma once
 
-#include "model/projection.h"
-#include "model/token_embedding.h"
+#include "layers/projection.h"
+#include "layers/token_embedding.h"
 #include "quant/weight_format.h"
 
 #include <memory>

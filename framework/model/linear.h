@@ -3,7 +3,7 @@
 // float32 copy first; random_init.h fills them when no checkpoint is loaded.
 #pragma once
 
-#include "model/projection.h"
+#include "layers/projection.h"
 
 namespace lacos {
 

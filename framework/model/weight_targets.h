@@ -3,7 +3,7 @@
 // models see the same weights in the same order (the same seed gives the same model).
 #pragma once
 
-#include "model/stored_weight.h"
+#include "layers/stored_weight.h"
 
 #include <torch/torch.h>
 

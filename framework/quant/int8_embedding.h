@@ -2,8 +2,8 @@
 // scales first and dequantizes only those, never the whole table (a seventh of bloom-7b1).
 #pragma once
 
-#include "model/stored_weight.h"
-#include "model/token_embedding.h"
+#include "layers/stored_weight.h"
+#include "layers/token_embedding.h"
 
 namespace lacos {
 

@@ -6,8 +6,8 @@
 // weight gradient is needed and the input is not saved either.
 #pragma once
 
-#include "model/projection.h"
-#include "model/stored_weight.h"
+#include "layers/projection.h"
+#include "layers/stored_weight.h"
 
 namespace lacos {
 

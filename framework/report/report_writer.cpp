@@ -1,8 +1,10 @@
 #include "report/report_writer.h"
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "report/svg_plot.h"
 
+#include <fmt/ranges.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,9 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_text(const fs::path& path, const std::string& text, std::vector<fs::path>& written) {
-  std::ofstream out(path);
-  out << text;
-  if (!out.flush()) fail("{}: cannot write the report (is the folder writable, the disk full?)", path.string());
+  write_file_bytes(path, text);
   written.push_back(path);
 }
 
@@ -151,8 +151,9 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   for (const SeedGroup& group : groups) {
     if (group.runs.size() < 2) continue;
     any_seed_group = true;
-    std::string seeds;
-    for (const ReportRun* run : group.runs) seeds += (seeds.empty() ? "" : ",") + std::to_string(run->seed);
+    std::vector<std::int64_t> seed_list;
+    for (const ReportRun* run : group.runs) seed_list.push_back(run->seed);
+    const std::string seeds = fmt::format("{}", fmt::join(seed_list, ","));
     seeds_csv += fmt::format("{},{},{},{}", csv_field(group.label), csv_field(group.runs[0]->model), group.runs.size(),
                              group.runs[0]->params_total);
     seeds_md += fmt::format("| {} | {} | {} |", group.label, group.runs[0]->model, seeds);

@@ -15,9 +15,9 @@ ByteLevelMap::ByteLevelMap() {
   char32_t next = 256;
   for (int b = 0; b < 256; ++b) {
     const bool keeps = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-    byte_to_char_[b] = keeps ? static_cast<char32_t>(b) : next++;
-    append_utf8(byte_to_utf8_[b], byte_to_char_[b]);
-    char_to_byte_[byte_to_char_[b]] = static_cast<std::uint8_t>(b);
+    const char32_t c = keeps ? static_cast<char32_t>(b) : next++;
+    append_utf8(byte_to_utf8_[b], c);
+    char_to_byte_[c] = static_cast<std::uint8_t>(b);
   }
 }
 

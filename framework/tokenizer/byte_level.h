@@ -16,8 +16,7 @@ class ByteLevelMap {
  public:
   static const ByteLevelMap& instance();
 
-  char32_t char_of(std::uint8_t byte) const { return byte_to_char_[byte]; }
-  // The UTF-8 encoding of char_of(byte).
+  // The UTF-8 encoding of the character standing for `byte`.
   const std::string& utf8_of(std::uint8_t byte) const { return byte_to_utf8_[byte]; }
   // -1 when `c` is not one of the 256 mapped characters.
   int byte_of(char32_t c) const;
@@ -30,7 +29,6 @@ class ByteLevelMap {
 
  private:
   ByteLevelMap();
-  std::array<char32_t, 256> byte_to_char_{};
   std::array<std::string, 256> byte_to_utf8_{};
   std::unordered_map<char32_t, std::uint8_t> char_to_byte_;
 };

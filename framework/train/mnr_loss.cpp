@@ -1,6 +1,6 @@
 #include "train/mnr_loss.h"
 
-#include "dist/all_gather_autograd.h"
+#include "distributed/all_gather_autograd.h"
 
 namespace lacos {
 

@@ -15,7 +15,7 @@ struct MnrOptions {
   double scale = 20.0;
   bool symmetric = false;
   // Data parallelism with global in-batch negatives: each rank holds its slice of the global
-  // batch; the candidates are gathered from all ranks (dist/all_gather_autograd.h) and each rank's
+  // batch; the candidates are gathered from all ranks (distributed/all_gather_autograd.h) and each rank's
   // loss covers its own anchors. The mean over ranks equals the loss of the global batch on one
   // rank. Null or a world of one: the plain loss.
   Communicator* global_batch = nullptr;

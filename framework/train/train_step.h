@@ -5,7 +5,7 @@
 // optimizer's skip flag stay on the device until a caller that logs reads them.
 #pragma once
 
-#include "dist/gradient_sync.h"
+#include "distributed/gradient_sync.h"
 #include "optim/adam.h"
 #include "train/mnr_step.h"
 #include "train/trainer.h"

@@ -7,10 +7,9 @@
 #include "lora/apply_lora.h"
 #include "train/siamese_encoder.h"
 #include "train/train_step.h"
+#include "train/training_state.h"
 
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <unordered_set>
 
 namespace lacos {
@@ -29,43 +28,34 @@ std::int64_t token_count(const std::vector<TokenIds>& sentences) {
   return total;
 }
 
-// Copies saved adapter weights into the live parameters; names and shapes must match.
-void restore_parameters(const std::vector<std::pair<std::string, torch::Tensor>>& parameters,
-                        const std::vector<std::pair<std::string, torch::Tensor>>& saved) {
-  std::map<std::string, torch::Tensor> by_name(saved.begin(), saved.end());
-  if (by_name.size() != parameters.size()) {
-    fail("checkpoint holds {} adapter tensors but the model has {}: it belongs to another LoRA configuration",
-         by_name.size(), parameters.size());
+// What a logged step reports: everything read back from the device in one copy (the step's one
+// synchronisation), the loss and token count summed over the ranks in one collective. Reports
+// updates skipped since the last logged step (non-finite gradients) on rank 0's stderr.
+StepRecord read_step_record(std::int64_t step, double learning_rate, const StepTensors& outcome,
+                            const torch::Tensor& skipped_count, std::int64_t tokens, Communicator& communicator,
+                            std::int64_t& skipped_reported) {
+  communicator.wait_device(fmt::format("step {}", step));
+  const torch::Tensor reported = torch::stack({outcome.loss.to(torch::kFloat64), outcome.grad_norm.to(torch::kFloat64),
+                                               outcome.applied.to(torch::kFloat64), skipped_count})
+                                     .to(torch::kCPU);
+  // The global batch's loss (each rank's covers its own anchors) and token count.
+  torch::Tensor totals = torch::stack({reported[0], torch::scalar_tensor(static_cast<double>(tokens), torch::kFloat64)});
+  communicator.all_reduce_sum_(totals);
+  StepRecord record;
+  record.step = step;
+  record.learning_rate = learning_rate;
+  record.loss = totals[0].item<double>() / communicator.size();
+  record.tokens = static_cast<std::int64_t>(totals[1].item<double>());
+  record.grad_norm = reported[1].item<double>();
+  record.skipped = reported[2].item<double>() == 0.0;
+  const auto skipped = static_cast<std::int64_t>(reported[3].item<double>());
+  if (skipped > skipped_reported && communicator.rank() == 0) {
+    std::fprintf(stderr, "\nstep %lld: %lld update(s) skipped since the last report (non-finite gradients), %lld so far\n",
+                 static_cast<long long>(step), static_cast<long long>(skipped - skipped_reported),
+                 static_cast<long long>(skipped));
   }
-  torch::NoGradGuard no_grad;
-  for (const auto& [name, parameter] : parameters) {
-    const auto it = by_name.find(name);
-    if (it == by_name.end()) fail("checkpoint has no adapter tensor '{}': it belongs to another LoRA configuration", name);
-    if (it->second.sizes() != parameter.sizes()) {
-      fail("checkpoint tensor '{}' has shape {} but the model expects {}", name, c10::str(it->second.sizes()),
-           c10::str(parameter.sizes()));
-    }
-    parameter.copy_(it->second);
-  }
-}
-
-at::Generator cpu_generator() { return at::detail::getDefaultCPUGenerator(); }
-
-void set_generator_state(const torch::Tensor& state) {
-  at::Generator generator = cpu_generator();
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  generator.set_state(state);
-}
-
-torch::Tensor generator_state() {
-  at::Generator generator = cpu_generator();
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  return generator.get_state();
-}
-
-// A dropout stream of its own for rank > 0 (rank 0 keeps the one a single process would have).
-void seed_rank_stream(std::uint64_t seed, int rank, std::int64_t step) {
-  torch::manual_seed(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(rank) + static_cast<std::uint64_t>(step));
+  skipped_reported = skipped;
+  return record;
 }
 
 }  // namespace
@@ -100,6 +90,18 @@ Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite
       if (pair.negative.empty()) fail("hard negatives requested but a training pair has none ('{}')", pair.anchor);
     }
   }
+}
+
+PairBatch Trainer::local_batch(const std::vector<std::size_t>& global_batch, std::size_t first_row, std::size_t rows) const {
+  const std::int64_t max_length = encoder_.options().max_length;
+  PairBatch batch;
+  for (std::size_t row = first_row; row < first_row + rows; ++row) {
+    const TextPair& pair = train_[global_batch[row]];
+    batch.anchors.push_back(tokenize(encoder_.tokenizer(), pair.anchor, max_length));
+    batch.positives.push_back(tokenize(encoder_.tokenizer(), pair.positive, max_length));
+    if (options_.use_hard_negatives) batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
+  }
+  return batch;
 }
 
 EvalRecord Trainer::evaluate(std::int64_t step) {
@@ -138,45 +140,22 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   encoder_.shard_encoding(&communicator);
 
   TrainResult result;
-  std::int64_t epoch = 0;
-  std::size_t next_batch = 0;
+  TrainingState state(parameters, optimizer, communicator, options_.batching.seed);
   if (resume_) {
-    restore_parameters(parameters, resume_->adapter);
-    std::map<std::string, torch::Tensor> state(resume_->optimizer.begin(), resume_->optimizer.end());
-    optimizer.load_state(state);
-    const std::size_t other = static_cast<std::size_t>(rank);  // ranks 1.. are stored after rank 0
-    if (rank == 0) {
-      set_generator_state(resume_->rng_state);
-    } else if (other <= resume_->other_rank_rng_states.size()) {
-      set_generator_state(resume_->other_rank_rng_states[other - 1]);
-    } else {  // a rank the writing job did not have
-      seed_rank_stream(options_.batching.seed, rank, resume_->steps_completed);
-    }
-    epoch = resume_->epoch;
-    next_batch = static_cast<std::size_t>(resume_->next_batch);
+    state.load(*resume_);
     result.first_step = resume_->steps_completed;
-  } else if (rank > 0) {
-    seed_rank_stream(options_.batching.seed, rank, 0);
+  } else {
+    state.start();
   }
   sync.broadcast_parameters(/*root=*/0);
-  std::vector<std::vector<std::size_t>> batches = epoch_batches(train_, options_.batching, epoch);
+  std::vector<std::vector<std::size_t>> batches = epoch_batches(train_, options_.batching, state.epoch);
   if (batches.empty()) fail("{} training pairs make no full batch of {}", train_.size(), options_.batching.batch_size);
-  if (next_batch > batches.size()) fail("checkpoint's data position (batch {}) is past this epoch's {} batches: "
-                                        "the training data changed since it was written", next_batch, batches.size());
+  if (state.next_batch > batches.size()) {
+    fail("checkpoint's data position (batch {}) is past this epoch's {} batches: the training data changed since it "
+         "was written", state.next_batch, batches.size());
+  }
   ProgressBar progress("train", options_.steps - result.first_step, "step", options_.progress && rank == 0);
   model->train();
-  const auto snapshot = [&](std::int64_t steps_completed) {
-    TrainingCheckpoint checkpoint;
-    checkpoint.steps_completed = steps_completed;
-    checkpoint.epoch = epoch;
-    checkpoint.next_batch = static_cast<std::int64_t>(next_batch);
-    for (const auto& [name, parameter] : parameters) checkpoint.adapter.emplace_back(name, parameter.detach().clone());
-    checkpoint.optimizer = optimizer.state();
-    const torch::Tensor states = communicator.all_gather(generator_state().unsqueeze(0));
-    checkpoint.rng_state = states[0].clone();
-    for (int r = 1; r < ranks; ++r) checkpoint.other_rank_rng_states.push_back(states[r].clone());
-    return checkpoint;
-  };
   // The host reads nothing from the device in a step, except on steps that log (loss, gradient
   // norm, skip flag: one synchronisation), evaluate or checkpoint; tokens are counted on the host.
   using Clock = std::chrono::steady_clock;
@@ -188,18 +167,11 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   const SyncDebug sync_debug = sync_debug_from_environment();
   std::int64_t skipped_reported = resume_ ? optimizer.steps_skipped() : 0;
   for (std::int64_t step = result.first_step; step < options_.steps; ++step) {
-    if (next_batch == batches.size()) {
-      batches = epoch_batches(train_, options_.batching, ++epoch);
-      next_batch = 0;
+    if (state.next_batch == batches.size()) {
+      batches = epoch_batches(train_, options_.batching, ++state.epoch);
+      state.next_batch = 0;
     }
-    PairBatch batch;
-    const std::vector<std::size_t>& global_batch = batches[next_batch++];
-    for (std::size_t row = rank * local_rows; row < (rank + 1) * local_rows; ++row) {
-      const TextPair& pair = train_[global_batch[row]];
-      batch.anchors.push_back(tokenize(encoder_.tokenizer(), pair.anchor, max_length));
-      batch.positives.push_back(tokenize(encoder_.tokenizer(), pair.positive, max_length));
-      if (options_.use_hard_negatives) batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
-    }
+    const PairBatch batch = local_batch(batches[state.next_batch++], rank * local_rows, local_rows);
     const double learning_rate = options_.learning_rate * options_.schedule.factor(step);
     const bool last = step + 1 == options_.steps;
     const bool logged = last || step % std::max<std::int64_t>(options_.log_every, 1) == 0;
@@ -212,33 +184,12 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     local_tokens += tokens;
     ++interval_steps;
     if (logged) {
-      communicator.wait_device(fmt::format("step {}", step));
-      StepRecord record;
-      record.step = step;
-      record.learning_rate = learning_rate;
-      // Everything this step reports, in one device-to-host copy (the step's one synchronisation).
-      const torch::Tensor reported =
-          torch::stack({outcome.loss.to(torch::kFloat64), outcome.grad_norm.to(torch::kFloat64),
-                        outcome.applied.to(torch::kFloat64), optimizer.counters()[1]})
-              .to(torch::kCPU);
-      // The global batch's loss (each rank's covers its own anchors) and token count, in one call.
-      torch::Tensor totals = torch::stack({reported[0], torch::scalar_tensor(static_cast<double>(tokens), torch::kFloat64)});
-      communicator.all_reduce_sum_(totals);
-      record.loss = totals[0].item<double>() / ranks;
-      record.tokens = static_cast<std::int64_t>(totals[1].item<double>());
-      record.grad_norm = reported[1].item<double>();
-      record.skipped = reported[2].item<double>() == 0.0;
+      StepRecord record = read_step_record(step, learning_rate, outcome, optimizer.counters()[1], tokens,
+                                           communicator, skipped_reported);
       const auto now = Clock::now();
       record.seconds = std::chrono::duration<double>(now - interval_start).count() / static_cast<double>(interval_steps);
       interval_start = now;
       interval_steps = 0;
-      const auto skipped = static_cast<std::int64_t>(reported[3].item<double>());
-      if (skipped > skipped_reported && rank == 0) {
-        std::fprintf(stderr, "\nstep %lld: %lld update(s) skipped since the last report (non-finite gradients), %lld so far\n",
-                     static_cast<long long>(step), static_cast<long long>(skipped - skipped_reported),
-                     static_cast<long long>(skipped));
-      }
-      skipped_reported = skipped;
       result.steps.push_back(record);
       if (on_step) on_step(record);
       progress.set_postfix(fmt::format("loss {:.4f} lr {:.2e}", record.loss, record.learning_rate));
@@ -247,12 +198,12 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     progress.advance();
     CheckpointReason reason;
     // All ranks must stop at the same step: one rank's signal stops them all.
-    reason.stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
+    const bool stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
     const bool evaluate_now = (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) && !eval_sets_.empty();
-    reason.scheduled = last || reason.stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
+    reason.scheduled = last || stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
     // Only several ranks have adapters to compare: one rank does not wait for its device for nothing.
     const bool check_now = communicator.distributed() &&
-                           (last || reason.stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0));
+                           (last || stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0));
     if (evaluate_now || check_now || (on_checkpoint && reason.scheduled)) {
       // Host work that waits for the device: the steps so far count as training time, this does not.
       synchronize(device);
@@ -265,13 +216,13 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
       if (check_now) sync.check_identical(step + 1);
       if (on_checkpoint && (reason.scheduled || reason.evaluated)) {
         // The position after this step: the next batch may begin a new epoch, as the loop head does.
-        on_checkpoint(snapshot(step + 1), reason);
+        on_checkpoint(state.save(step + 1), reason);
       }
       const auto resumed = Clock::now();
       excluded_seconds += std::chrono::duration<double>(resumed - paused).count();
       interval_start += resumed - paused;
     }
-    if (reason.stopping) {
+    if (stopping) {
       result.interrupted = true;
       break;
     }

@@ -8,14 +8,15 @@
 #pragma once
 
 #include "data/pair_batcher.h"
-#include "dist/communicator.h"
-#include "dist/dist_options.h"
+#include "distributed/communicator.h"
+#include "distributed/dist_options.h"
 #include "data/sts_file.h"
 #include "embed/sentence_encoder.h"
 #include "eval/sts_suite.h"
 #include "optim/adam.h"
 #include "train/lr_schedule.h"
 #include "train/mnr_loss.h"
+#include "train/siamese_encoder.h"
 #include "train/training_checkpoint.h"
 
 #include <atomic>
@@ -54,7 +55,6 @@ struct TrainerOptions {
 struct CheckpointReason {
   bool scheduled = false;
   bool evaluated = false;
-  bool stopping = false;
 };
 
 struct StepRecord {
@@ -103,6 +103,8 @@ class Trainer {
 
  private:
   EvalRecord evaluate(std::int64_t step);
+  // Rows [first_row, first_row + rows) of a global batch, tokenized: this rank's slice.
+  PairBatch local_batch(const std::vector<std::size_t>& global_batch, std::size_t first_row, std::size_t rows) const;
 
   SentenceEncoder& encoder_;
   std::vector<TextPair> train_;

@@ -1,0 +1,158 @@
+#include "experiment/run_recorder.h"
+
+#include "core/dtype.h"
+#include "core/stop_signal.h"
+#include "distributed/build_info.h"
+
+#include <fmt/ranges.h>
+
+namespace lacos {
+
+namespace {
+
+RunH5 open_record(const RunJob& job, RunFolder& folder, const std::vector<std::string>& eval_sets,
+                  const std::optional<TrainingCheckpoint>& resume) {
+  std::optional<RunRecord>& previous = folder.previous();
+  if (previous && !resume) folder.log().line("no checkpoint of the earlier attempt: starting over");
+  if (!previous || !resume) {
+    return RunH5(folder.run_h5(), job.config_yaml, fmt::format("{}", fmt::join(job.overrides, "\n")), eval_sets);
+  }
+  previous->truncate_to(resume->steps_completed);
+  return RunH5(folder.run_h5(), std::move(*previous));
+}
+
+std::string scores_line(const std::vector<StsResult>& results) {
+  std::string out;
+  for (const StsResult& result : results) out += fmt::format(" {} {:.2f}", result.name, result.spearman);
+  return out;
+}
+
+}  // namespace
+
+RunRecorder::RunRecorder(const RunJob& job, RunFolder& folder, const std::vector<std::string>& eval_sets,
+                         const std::optional<TrainingCheckpoint>& resume, std::chrono::steady_clock::time_point start)
+    : folder_(folder), h5_(open_record(job, folder, eval_sets, resume)), start_(start) {
+  h5_.set_status(RunStatus::running);
+  h5_.record().summary.erase("error");
+  if (resume) h5_.set_summary("resumed_from_step", resume->steps_completed);
+}
+
+double RunRecorder::seconds_since_start() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void RunRecorder::started(const RunJob& job, const RunSettings& s, const Communicator& communicator) {
+  h5_.set_summary("experiment", s.experiment);
+  h5_.set_summary("run", job.name);
+  h5_.set_summary("model", s.model.name);
+  h5_.set_summary("model_path", s.model.path.string());
+  h5_.set_summary("world_size", static_cast<std::int64_t>(communicator.size()));
+  h5_.set_summary("dist_backend", communicator.backend());
+  h5_.set_summary("device", s.load.device.str());
+  h5_.set_summary("versions", build_info());
+  h5_.set_summary("seed", static_cast<std::int64_t>(s.seed));
+  for (const auto& [key, value] : s.tags) h5_.set_summary("tag_" + key, value);
+  h5_.flush();
+}
+
+void RunRecorder::model_loaded(const BloomConfig& config, const RunSettings& s, bool random, double seconds,
+                               std::int64_t peak_resident_bytes) {
+  // Loading and training peak apart: a load that held a full-precision copy shows here.
+  h5_.set_summary("load_seconds", seconds);
+  h5_.set_summary("peak_resident_load_bytes", peak_resident_bytes);
+  h5_.set_summary("random_init", std::int64_t{random ? 1 : 0});
+  h5_.set_summary("params_total", config.parameter_count());
+  h5_.set_summary("params_non_embedding", config.non_embedding_parameter_count());
+  h5_.set_summary("base_weights", s.load.base_weights.name());
+  h5_.set_summary("dtype", dtype_name(s.load.dtype));
+  h5_.set_summary("params_trainable", std::int64_t{0});  // until LoRA is added
+  log(fmt::format("model loaded in {:.1f} s, peak resident memory {:.2f} GiB", seconds, peak_resident_bytes / 1073741824.0));
+}
+
+void RunRecorder::training_plan(std::int64_t params_trainable, std::int64_t pairs, std::size_t removed,
+                                std::size_t malformed) {
+  h5_.set_summary("params_trainable", params_trainable);
+  h5_.set_summary("train_pairs", pairs);
+  h5_.set_summary("removed_pairs", static_cast<std::int64_t>(removed));
+  h5_.set_summary("malformed_lines", static_cast<std::int64_t>(malformed));
+  h5_.flush();
+}
+
+void RunRecorder::step(const StepRecord& step) {
+  h5_.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
+  h5_.flush();
+}
+
+void RunRecorder::evaluation(const EvalRecord& evaluation) {
+  for (const StsResult& result : evaluation.results) {
+    h5_.append_eval(result.name, evaluation.step, result.spearman, result.pearson);
+  }
+  h5_.flush();
+  log(fmt::format("eval step {}:{}", evaluation.step, scores_line(evaluation.results)));
+}
+
+void RunRecorder::training_done(const TrainResult& result, const RunSettings& s, const Communicator& communicator) {
+  h5_.set_summary("optimizer", s.trainer.optimizer.name());
+  h5_.set_summary("optimizer_state_bytes", result.optimizer_state_bytes);
+  h5_.set_summary("optimizer_fraction_8bit", result.optimizer_fraction_8bit);
+  h5_.set_summary("skipped_steps", result.skipped_steps);
+  h5_.set_summary("steps", result.steps_run);
+  log(fmt::format("optimizer: {}, state {:.2f} MB, {:.1f}% of it in 8 bits, {} update(s) skipped; collectives: {} "
+                  "({} rank(s))", s.trainer.optimizer.name(), result.optimizer_state_bytes / 1e6,
+                  100.0 * result.optimizer_fraction_8bit, result.skipped_steps, communicator.backend(), communicator.size()));
+  log(fmt::format("train: {} steps in {:.1f} s, {:.0f} tokens/s, final loss {:.4f}", result.steps_run,
+                  result.train_seconds, result.tokens_per_second, result.steps.empty() ? 0.0 : result.steps.back().loss));
+}
+
+void RunRecorder::interrupted(const TrainResult& result) {
+  h5_.set_status(RunStatus::interrupted);
+  h5_.set_summary("wall_seconds", seconds_since_start());
+  h5_.flush();
+  log(fmt::format("interrupted by signal {} after {} steps; a checkpoint was written, rerun to continue",
+                  stop_signal_number(), result.first_step + result.steps_run));
+}
+
+void RunRecorder::completed(const RunOutcome& outcome, std::int64_t peak_resident_bytes) {
+  h5_.set_summary("tokens_per_second", outcome.tokens_per_second);
+  h5_.set_summary("peak_memory_bytes", outcome.peak_memory_bytes);
+  h5_.set_summary("peak_resident_bytes", peak_resident_bytes);
+  h5_.set_summary("wall_seconds", outcome.wall_seconds);
+  h5_.set_status(RunStatus::completed);
+  h5_.flush();
+  log(fmt::format("completed in {:.1f} s, peak tensor memory {:.1f} MB", outcome.wall_seconds,
+                  outcome.peak_memory_bytes / 1e6));
+}
+
+void RunRecorder::failed(const std::exception& error) {
+  h5_.set_status(RunStatus::failed);
+  h5_.set_summary("error", std::string(error.what()));
+  h5_.set_summary("wall_seconds", seconds_since_start());
+  h5_.flush();
+  log(std::string("failed: ") + error.what());
+}
+
+RunOutcome outcome_of(const RunRecord& record) {
+  RunOutcome outcome;
+  outcome.skipped = true;
+  const auto number = [&](const char* key) {
+    const auto it = record.summary.find(key);
+    if (it == record.summary.end()) return 0.0;
+    if (const auto* d = std::get_if<double>(&it->second)) return *d;
+    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
+    return 0.0;
+  };
+  outcome.tokens_per_second = number("tokens_per_second");
+  outcome.peak_memory_bytes = static_cast<std::int64_t>(number("peak_memory_bytes"));
+  outcome.wall_seconds = number("wall_seconds");
+  for (const auto& [name, series] : record.eval) {
+    if (series.spearman.empty()) continue;
+    StsResult result;
+    result.name = name;
+    result.spearman = series.spearman.back();
+    result.pearson = series.pearson.back();
+    outcome.final_scores.push_back(result);
+  }
+  return outcome;
+}
+
+}  // namespace lacos
