@@ -6,36 +6,38 @@
 
 #include <fmt/format.h>
 
-#include <functional>
 #include <sys/mount.h>
+#include <functional>
 
 namespace lacos {
 namespace {
 
 namespace fs = std::filesystem;
 
-
 struct BadCase {
   const char* name;
   std::function<std::string(const fs::path& dir)> prepare;  // returns the command line
-  const char* expected;                                      // part of the error line
-  bool earlier_run_completed = false;                        // the case starts from a finished run
+  const char* expected;                                     // part of the error line
+  bool earlier_run_completed = false;                       // the case starts from a finished run
 };
 
 // A working experiment in `dir` (tiny-bloom-a, 12 pairs, 4 STS pairs, 2 steps) that each case breaks.
 void write_experiment(const fs::path& dir, const std::string& extra = "") {
-  test::write_bytes(dir / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
+  test::write_bytes(dir / "conf" / "model" / "a.yaml",
+                    fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
   std::string pairs;
   for (int i = 0; i < 12; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
   test::write_bytes(dir / "data" / "pairs.tsv", pairs);
-  test::write_bytes(dir / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
-                                               "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
-  test::write_bytes(dir / "exp.yaml", fmt::format("defaults:\n  - model: a\n  - _self_\n"
-                                                  "experiment: {{output_dir: {}, progress: false}}\n"
-                                                  "data: {{root: {}, pairs: [pairs.tsv]}}\n"
-                                                  "train: {{steps: 2, batch_size: 4, max_length: 16, checkpoint_every: 1}}\n"
-                                                  "eval: {{sets: [sts.tsv]}}\n{}",
-                                                  (dir / "out").string(), (dir / "data").string(), extra));
+  test::write_bytes(dir / "data" / "sts.tsv",
+                    "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                    "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
+  test::write_bytes(dir / "exp.yaml",
+                    fmt::format("defaults:\n  - model: a\n  - _self_\n"
+                                "experiment: {{output_dir: {}, progress: false}}\n"
+                                "data: {{root: {}, pairs: [pairs.tsv]}}\n"
+                                "train: {{steps: 2, batch_size: 4, max_length: 16, checkpoint_every: 1}}\n"
+                                "eval: {{sets: [sts.tsv]}}\n{}",
+                                (dir / "out").string(), (dir / "data").string(), extra));
 }
 
 std::string exp(const fs::path& dir, const std::string& arguments) {
@@ -48,52 +50,176 @@ std::string tool(const char* program, const std::string& arguments) {
 
 const std::vector<BadCase>& catalogue() {
   static const std::vector<BadCase> cases = {
-      {"typo in an override", [](const fs::path& d) { write_experiment(d); return exp(d, "trian.steps=3"); }, "did you mean 'train.steps'?"},
-      {"typo in the file", [](const fs::path& d) { write_experiment(d, "lora: {rank: 4}\n"); return exp(d, ""); }, "unknown key 'lora.rank'; did you mean 'lora.r'?"},
-      {"wrong type", [](const fs::path& d) { write_experiment(d); return exp(d, "train.steps=many"); }, "expected an integer, got 'many'"},
-      {"wrong kind of value", [](const fs::path& d) { write_experiment(d, "lora: 8\n"); return exp(d, ""); }, "key 'lora' must be a mapping"},
-      {"out of range", [](const fs::path& d) { write_experiment(d); return exp(d, "train.batch_size=0"); }, "must be at least 1"},
-      {"unknown choice", [](const fs::path& d) { write_experiment(d); return exp(d, "optim.name=sgd"); }, "'sgd' is not one of"},
-      {"unknown group option", [](const fs::path& d) { write_experiment(d); return exp(d, "model=b"); }, "'b' is not an option of group 'model'"},
-      {"invalid YAML", [](const fs::path& d) { write_experiment(d, "train: {steps: 2\n"); return exp(d, ""); }, "not valid YAML"},
-      {"missing required value", [](const fs::path& d) { write_experiment(d); return exp(d, "~model.name"); }, "key 'model.name' is required"},
-      {"interpolation to nothing", [](const fs::path& d) { write_experiment(d); return exp(d, "model.hub_id='${model.nam}'"); }, "refers to a key that does not exist"},
-      {"unset environment variable", [](const fs::path& d) { write_experiment(d); return "env -u LACOS_NOPE " + exp(d, "model.root='${env:LACOS_NOPE}'"); }, "environment variable LACOS_NOPE is not set"},
-      {"several values without -m", [](const fs::path& d) { write_experiment(d); return exp(d, "optim.lr=1e-3,2e-3"); }, "add -m (--multirun)"},
-      {"missing experiment file", [](const fs::path& d) { return tool("lacos-exp", test::quoted(d / "nope.yaml")); }, "config file not found"},
-      {"missing model folder", [](const fs::path& d) { write_experiment(d); return exp(d, "model.root=/nowhere model.name=bloom-1b7"); }, "huggingface-cli download bigscience/bloom-1b7"},
-      {"missing data file", [](const fs::path& d) { write_experiment(d); return exp(d, "data.pairs=[gone.tsv]"); }, "gone.tsv not found"},
-      {"empty training file", [](const fs::path& d) { write_experiment(d); test::write_bytes(d / "data" / "pairs.tsv", ""); return exp(d, ""); }, "pairs.tsv"},
-      {"empty eval file", [](const fs::path& d) { write_experiment(d); test::write_bytes(d / "data" / "sts.tsv", ""); return exp(d, ""); }, "sts.tsv"},
-      {"non-UTF-8 text", [](const fs::path& d) { write_experiment(d); test::write_bytes(d / "data" / "sts.tsv", "A \xff\xfe cat.\tA cat.\t4.0\nB.\tC.\t1.0\n"); return exp(d, ""); }, "UTF-8"},
-      {"shard missing", [](const fs::path& d) {
+      {"typo in an override",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "trian.steps=3");
+       },
+       "did you mean 'train.steps'?"},
+      {"typo in the file",
+       [](const fs::path& d) {
+         write_experiment(d, "lora: {rank: 4}\n");
+         return exp(d, "");
+       },
+       "unknown key 'lora.rank'; did you mean 'lora.r'?"},
+      {"wrong type",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "train.steps=many");
+       },
+       "expected an integer, got 'many'"},
+      {"wrong kind of value",
+       [](const fs::path& d) {
+         write_experiment(d, "lora: 8\n");
+         return exp(d, "");
+       },
+       "key 'lora' must be a mapping"},
+      {"out of range",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "train.batch_size=0");
+       },
+       "must be at least 1"},
+      {"unknown choice",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "optim.name=sgd");
+       },
+       "'sgd' is not one of"},
+      {"unknown group option",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "model=b");
+       },
+       "'b' is not an option of group 'model'"},
+      {"invalid YAML",
+       [](const fs::path& d) {
+         write_experiment(d, "train: {steps: 2\n");
+         return exp(d, "");
+       },
+       "not valid YAML"},
+      {"missing required value",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "~model.name");
+       },
+       "key 'model.name' is required"},
+      {"interpolation to nothing",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "model.hub_id='${model.nam}'");
+       },
+       "refers to a key that does not exist"},
+      {"unset environment variable",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return "env -u LACOS_NOPE " + exp(d, "model.root='${env:LACOS_NOPE}'");
+       },
+       "environment variable LACOS_NOPE is not set"},
+      {"several values without -m",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "optim.lr=1e-3,2e-3");
+       },
+       "add -m (--multirun)"},
+      {"missing experiment file", [](const fs::path& d) { return tool("lacos-exp", test::quoted(d / "nope.yaml")); },
+       "config file not found"},
+      {"missing model folder",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "model.root=/nowhere model.name=bloom-1b7");
+       },
+       "huggingface-cli download bigscience/bloom-1b7"},
+      {"missing data file",
+       [](const fs::path& d) {
+         write_experiment(d);
+         return exp(d, "data.pairs=[gone.tsv]");
+       },
+       "gone.tsv not found"},
+      {"empty training file",
+       [](const fs::path& d) {
+         write_experiment(d);
+         test::write_bytes(d / "data" / "pairs.tsv", "");
+         return exp(d, "");
+       },
+       "pairs.tsv"},
+      {"empty eval file",
+       [](const fs::path& d) {
+         write_experiment(d);
+         test::write_bytes(d / "data" / "sts.tsv", "");
+         return exp(d, "");
+       },
+       "sts.tsv"},
+      {"non-UTF-8 text",
+       [](const fs::path& d) {
+         write_experiment(d);
+         test::write_bytes(d / "data" / "sts.tsv", "A \xff\xfe cat.\tA cat.\t4.0\nB.\tC.\t1.0\n");
+         return exp(d, "");
+       },
+       "UTF-8"},
+      {"shard missing",
+       [](const fs::path& d) {
          write_experiment(d);
          fs::create_directories(d / "models");
          fs::copy(test::fixture("tiny-bloom-b"), d / "models" / "tiny-bloom-b", fs::copy_options::recursive);
          for (const auto& e : fs::directory_iterator(d / "models" / "tiny-bloom-b"))
            if (e.path().filename().string().find("-00002-of-") != std::string::npos) fs::remove(e.path());
-         return exp(d, fmt::format("model.root={} model.name=tiny-bloom-b", (d / "models").string())); }, "shard"},
-      {"truncated checkpoint", [](const fs::path& d) {
+         return exp(d, fmt::format("model.root={} model.name=tiny-bloom-b", (d / "models").string()));
+       },
+       "shard"},
+      {"truncated checkpoint",
+       [](const fs::path& d) {
          write_experiment(d);
          test::run_command(exp(d, ""));  // a completed run with checkpoints
          fs::create_directories(d / "out" / "run");
          test::write_bytes(d / "out" / "run" / "run.h5", "torn");
          for (const auto& e : fs::directory_iterator(d / "out" / "run"))
            if (e.path().filename().string().rfind("checkpoint-0", 0) == 0) fs::resize_file(e.path(), 200);
-         return exp(d, ""); }, "not a readable HDF5 checkpoint"},
-      {"another configuration in the folder", [](const fs::path& d) {
+         return exp(d, "");
+       },
+       "not a readable HDF5 checkpoint"},
+      {"another configuration in the folder",
+       [](const fs::path& d) {
          write_experiment(d);
          test::run_command(exp(d, "train.steps=1"));
-         return exp(d, "train.steps=2"); }, "holds a run with another configuration", true},
-      {"resume of a folder without runs", [](const fs::path& d) { fs::create_directories(d / "empty"); return tool("lacos-exp", "--resume " + test::quoted(d / "empty")); }, "neither a run folder"},
-      {"adapter of another base", [](const fs::path& d) {
+         return exp(d, "train.steps=2");
+       },
+       "holds a run with another configuration", true},
+      {"resume of a folder without runs",
+       [](const fs::path& d) {
+         fs::create_directories(d / "empty");
+         return tool("lacos-exp", "--resume " + test::quoted(d / "empty"));
+       },
+       "neither a run folder"},
+      {"adapter of another base",
+       [](const fs::path& d) {
          write_experiment(d);
          test::write_bytes(d / "one.tsv", "A cat.\tA cat sits.\t4.0\nA dog.\tRain.\t1.0\n");
-         return tool("lacos-eval", fmt::format("--model {} --adapter {} {}", test::quoted(test::fixture("tiny-bloom-b")),
-                                               test::quoted(test::fixture("tiny-bloom-a/adapter")), test::quoted(d / "one.tsv"))); }, "adapter"},
-      {"report of a corrupt run.h5", [](const fs::path& d) { test::write_bytes(d / "r" / "run.h5", "junk"); return tool("lacos-report", test::quoted(d / "r") + " --out " + test::quoted(d / "rep")); }, "not an HDF5 file, or damaged"},
-      {"prepare-data without datasets", [](const fs::path& d) { fs::create_directories(d / "nodata"); return tool("lacos-prepare-data", "--data " + test::quoted(d / "nodata")); }, "sts-dev.csv"},
-      {"embed input that is not UTF-8", [](const fs::path& d) { test::write_bytes(d / "in.txt", "ok\n\xc3\x28 bad\n"); return tool("lacos-embed", fmt::format("--model {} --input {} --output {}", test::quoted(test::fixture("tiny-bloom-a")), test::quoted(d / "in.txt"), test::quoted(d / "o.h5"))); }, "UTF-8"},
+         return tool("lacos-eval",
+                     fmt::format("--model {} --adapter {} {}", test::quoted(test::fixture("tiny-bloom-b")),
+                                 test::quoted(test::fixture("tiny-bloom-a/adapter")), test::quoted(d / "one.tsv")));
+       },
+       "adapter"},
+      {"report of a corrupt run.h5",
+       [](const fs::path& d) {
+         test::write_bytes(d / "r" / "run.h5", "junk");
+         return tool("lacos-report", test::quoted(d / "r") + " --out " + test::quoted(d / "rep"));
+       },
+       "not an HDF5 file, or damaged"},
+      {"prepare-data without datasets",
+       [](const fs::path& d) {
+         fs::create_directories(d / "nodata");
+         return tool("lacos-prepare-data", "--data " + test::quoted(d / "nodata"));
+       },
+       "sts-dev.csv"},
+      {"embed input that is not UTF-8",
+       [](const fs::path& d) {
+         test::write_bytes(d / "in.txt", "ok\n\xc3\x28 bad\n");
+         return tool("lacos-embed",
+                     fmt::format("--model {} --input {} --output {}", test::quoted(test::fixture("tiny-bloom-a")),
+                                 test::quoted(d / "in.txt"), test::quoted(d / "o.h5")));
+       },
+       "UTF-8"},
   };
   return cases;
 }
@@ -158,9 +284,11 @@ TEST_F(FilesystemLimits, FullDiskAndReadOnlyFolder) {
   EXPECT_NE(full.exit_code, 0) << full.output;
   EXPECT_NE(full.output.find(": error: "), std::string::npos) << full.output;
   EXPECT_TRUE(full.output.find("disk full") != std::string::npos || full.output.find("No space") != std::string::npos ||
-              full.output.find("write failed") != std::string::npos) << full.output;
+              full.output.find("write failed") != std::string::npos)
+      << full.output;
   ASSERT_TRUE(mount_tmpfs(dir_ / "ro", "ro,size=64k"));
-  const auto read_only = test::run_command(exp(dir_.path(), "experiment.output_dir=" + (dir_ / "ro" / "sweep").string()));
+  const auto read_only =
+      test::run_command(exp(dir_.path(), "experiment.output_dir=" + (dir_ / "ro" / "sweep").string()));
   EXPECT_NE(read_only.exit_code, 0) << read_only.output;
   EXPECT_NE(read_only.output.find(": error: "), std::string::npos) << read_only.output;
   EXPECT_NE(read_only.output.find("Read-only file system"), std::string::npos) << read_only.output;

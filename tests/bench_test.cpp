@@ -36,12 +36,13 @@ TEST(Bench, DefaultRunOnCpuReportsEveryFigure) {
   test::TempDir dir;
   test::write_bytes(dir / "lacos.json", result.output);
   const fs::path script = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch" / "perf_table.py";
-  const auto table = test::run_command(fmt::format("python3 '{}' '{}' '{}'", script.string(), (dir / "lacos.json").string(),
-                                                   (dir / "lacos.json").string()));
+  const auto table = test::run_command(fmt::format("python3 '{}' '{}' '{}'", script.string(),
+                                                   (dir / "lacos.json").string(), (dir / "lacos.json").string()));
   ASSERT_EQ(table.exit_code, 0) << table.output;
   EXPECT_NE(table.output.find("| small | lacos lean |"), std::string::npos) << table.output;
   EXPECT_NE(table.output.find("Goals:"), std::string::npos) << table.output;
-  const auto alone = test::run_command(fmt::format("python3 '{}' '{}'", script.string(), (dir / "lacos.json").string()));
+  const auto alone =
+      test::run_command(fmt::format("python3 '{}' '{}'", script.string(), (dir / "lacos.json").string()));
   ASSERT_EQ(alone.exit_code, 0) << alone.output;
   EXPECT_NE(alone.output.find("| small | lacos default |"), std::string::npos) << alone.output;
 }
@@ -54,8 +55,8 @@ TEST(Bench, GpuCheckScriptSmokeRunsOnCpu) {
   test::TempDir dir;
   const fs::path root = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path();
   const auto result = test::run_command(fmt::format(
-      "cd {} && LACOS_DEVICE=cpu LACOS_THREADS=2 BUILD_DIR={} OUT={} launch/gpu-check.sh smoke 2>&1", test::quoted(root),
-      test::quoted(test::bin("lacos-exp").parent_path().parent_path()), test::quoted(dir / "out")));
+      "cd {} && LACOS_DEVICE=cpu LACOS_THREADS=2 BUILD_DIR={} OUT={} launch/gpu-check.sh smoke 2>&1",
+      test::quoted(root), test::quoted(test::bin("lacos-exp").parent_path().parent_path()), test::quoted(dir / "out")));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("smoke passed"), std::string::npos) << result.output;
   const std::string checks = test::read_bytes(dir / "out" / "check-device.txt");

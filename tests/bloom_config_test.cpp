@@ -1,5 +1,5 @@
-#include "core/json_file.h"
 #include "model/bloom_config.h"
+#include "core/json_file.h"
 #include "test_support.h"
 
 namespace lacos {
@@ -18,8 +18,12 @@ TEST(BloomConfig, ReadsHuggingFaceConfig) {
 }
 
 TEST(BloomConfig, AcceptsTheOlderKeySpellings) {
-  const Json json = {{"vocab_size", 100}, {"n_embed", 32}, {"num_hidden_layers", 2}, {"num_attention_heads", 4},
-                     {"apply_residual_connection_post_layernorm", true}, {"unrelated_key", "ignored"}};
+  const Json json = {{"vocab_size", 100},
+                     {"n_embed", 32},
+                     {"num_hidden_layers", 2},
+                     {"num_attention_heads", 4},
+                     {"apply_residual_connection_post_layernorm", true},
+                     {"unrelated_key", "ignored"}};
   const BloomConfig config = BloomConfig::from_json(json, "config.json");
   EXPECT_EQ(config.hidden_size, 32);
   EXPECT_EQ(config.n_layer, 2);

@@ -28,7 +28,8 @@ TEST_P(BloomParity, HiddenStatesAndMeanPoolingMatchTransformers) {
   BloomModel model = load_bloom(test::fixture(c.model));
   torch::NoGradGuard no_grad;
   const torch::Tensor hidden = model->forward(ids, mask);
-  const double hidden_error = test::max_error_on_real_tokens(hidden, reference.at(c.padding + ".last_hidden_state"), mask);
+  const double hidden_error =
+      test::max_error_on_real_tokens(hidden, reference.at(c.padding + ".last_hidden_state"), mask);
   const double pooled_error =
       (pool(hidden, mask, Pooling::Mean) - reference.at(c.padding + ".mean_pooled")).abs().max().item<double>();
   RecordProperty("max_hidden_error", std::to_string(hidden_error));
@@ -71,8 +72,9 @@ TEST(BloomModel, LeftAndRightPaddingAgreeOnRealTokens) {
   const auto reference = load_safetensors(test::fixture("tiny-bloom-b/reference.safetensors"));
   BloomModel model = load_bloom(test::fixture("tiny-bloom-b"));
   torch::NoGradGuard no_grad;
-  const torch::Tensor right = pool(model->forward(reference.at("right.input_ids"), reference.at("right.attention_mask")),
-                                   reference.at("right.attention_mask"), Pooling::Mean);
+  const torch::Tensor right =
+      pool(model->forward(reference.at("right.input_ids"), reference.at("right.attention_mask")),
+           reference.at("right.attention_mask"), Pooling::Mean);
   const torch::Tensor left = pool(model->forward(reference.at("left.input_ids"), reference.at("left.attention_mask")),
                                   reference.at("left.attention_mask"), Pooling::Mean);
   EXPECT_LT((right - left).abs().max().item<double>(), 1e-5);

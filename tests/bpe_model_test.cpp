@@ -1,7 +1,7 @@
 // BPE merge order and unknown-character handling, on hand-made vocabularies whose results can be
 // worked out by hand (tokenizers' BPE::merge_word and Word::merge_all semantics).
-#include "test_support.h"
 #include "tokenizer/bpe_model.h"
+#include "test_support.h"
 
 namespace lacos {
 namespace {
@@ -68,7 +68,10 @@ TEST(BpeModel, IgnoreMergesTakesWholePieceFromVocabulary) {
 
 TEST(BpeModel, SpaceIsTheByteLevelCharacter) {
   // ' ' (0x20) is byte-level U+0120 'Ġ'.
-  const BpeModel model(vocab({"\xc4\xa0", "a", "\xc4\xa0" "a"}), {{"\xc4\xa0", "a"}}, {}, "test");
+  const BpeModel model(vocab({"\xc4\xa0", "a",
+                              "\xc4\xa0"
+                              "a"}),
+                       {{"\xc4\xa0", "a"}}, {}, "test");
   EXPECT_EQ(encode(model, " a"), (Ids{2}));
 }
 

@@ -25,7 +25,8 @@ class CheckpointErrors : public ::testing::Test {
     const fs::path folder = copy_of("tiny-bloom-a");
     auto tensors = load_safetensors(folder / "model.safetensors");
     edit(tensors);
-    save_safetensors(folder / "model.safetensors", std::vector<std::pair<std::string, torch::Tensor>>(tensors.begin(), tensors.end()));
+    save_safetensors(folder / "model.safetensors",
+                     std::vector<std::pair<std::string, torch::Tensor>>(tensors.begin(), tensors.end()));
     return folder;
   }
   test::TempDir dir_;
@@ -48,7 +49,9 @@ TEST_F(CheckpointErrors, TruncatedShard) {
   const fs::path folder = copy_of("tiny-bloom-b");
   const fs::path shard = folder / "model-00002-of-00004.safetensors";
   fs::resize_file(shard, fs::file_size(shard) - 100);
-  EXPECT_ERROR_CONTAINS(load_bloom(folder), "model-00002-of-00004.safetensors: tensor 'transformer.word_embeddings_layernorm.weight' data_offsets");
+  EXPECT_ERROR_CONTAINS(
+      load_bloom(folder),
+      "model-00002-of-00004.safetensors: tensor 'transformer.word_embeddings_layernorm.weight' data_offsets");
 }
 
 TEST_F(CheckpointErrors, IndexDisagreesWithShard) {
@@ -65,7 +68,8 @@ TEST_F(CheckpointErrors, IndexDisagreesWithShard) {
 
 TEST_F(CheckpointErrors, WrongShapeNamesTensorAndBothShapes) {
   const fs::path folder = edited_a([](auto& tensors) { tensors["ln_f.weight"] = torch::ones({65}); });
-  EXPECT_ERROR_CONTAINS(load_bloom(folder), "tensor 'ln_f.weight' has shape [65] but the model built from config.json expects [64]");
+  EXPECT_ERROR_CONTAINS(load_bloom(folder),
+                        "tensor 'ln_f.weight' has shape [65] but the model built from config.json expects [64]");
 }
 
 TEST_F(CheckpointErrors, UnexpectedTensor) {

@@ -1,11 +1,11 @@
 // Readers for the dataset formats in ../shared/data, checked against the counts SOURCES.md gives.
 #include "data/csv.h"
+#include "data/derived_data.h"
 #include "data/nli_file.h"
 #include "data/sts_file.h"
+#include "data/text_pairs.h"
 #include "io/gzip.h"
 #include "io/tar_archive.h"
-#include "data/derived_data.h"
-#include "data/text_pairs.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 fs::path shared_data_path(const std::string& relative) { return test::shared_data(relative); }
 
 std::size_t count_label(const NliSet& set, NliLabel label) {
-  return static_cast<std::size_t>(std::count_if(set.examples.begin(), set.examples.end(),
-                                                [&](const NliExample& e) { return e.label == label; }));
+  return static_cast<std::size_t>(
+      std::count_if(set.examples.begin(), set.examples.end(), [&](const NliExample& e) { return e.label == label; }));
 }
 
 TEST(Csv, QuotedFieldsAndErrors) {
@@ -40,7 +40,8 @@ void write_tar_gz(const fs::path& path, const std::string& member, const std::st
   std::copy(size.begin(), size.end(), header.begin() + 124);
   header[156] = '0';
   std::copy_n("ustar", 5, header.begin() + 257);
-  std::string archive = header + content + std::string((512 - content.size() % 512) % 512, '\0') + std::string(1024, '\0');
+  std::string archive =
+      header + content + std::string((512 - content.size() % 512) % 512, '\0') + std::string(1024, '\0');
   write_gzip_file(path, archive);
 }
 

@@ -9,17 +9,16 @@
 
 #include <fmt/format.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <csignal>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace lacos {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 // The pid of the process whose environment holds both `a` and `b`, or 0.
 pid_t process_with_environment(const std::string& a, const std::string& b) {
@@ -47,32 +46,37 @@ class DistributedRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     test::write_cat_experiment_inputs(dir_.path());
-    test::write_bytes(dir_ / "exp.yaml",
-                      fmt::format("defaults:\n  - model: a\n  - _self_\n"
-                                  "experiment: {{progress: false, threads: 1}}\n"
-                                  "model: {{base_weights: int8}}\n"
-                                  "data: {{root: {}, pairs: [pairs.tsv], shuffle: true}}\n"
-                                  "train: {{steps: 12, batch_size: 8, max_length: 16, eval_every: 6, checkpoint_every: 5}}\n"
-                                  "optim: {{name: adamw8bit, min_8bit_size: 0}}\n"
-                                  "lora: {{r: 2}}\n"
-                                  "dist: {{check_every: 3}}\n"
-                                  "eval: {{sets: [sts.tsv]}}\n",
-                                  (dir_ / "data").string()));
+    test::write_bytes(
+        dir_ / "exp.yaml",
+        fmt::format("defaults:\n  - model: a\n  - _self_\n"
+                    "experiment: {{progress: false, threads: 1}}\n"
+                    "model: {{base_weights: int8}}\n"
+                    "data: {{root: {}, pairs: [pairs.tsv], shuffle: true}}\n"
+                    "train: {{steps: 12, batch_size: 8, max_length: 16, eval_every: 6, checkpoint_every: 5}}\n"
+                    "optim: {{name: adamw8bit, min_8bit_size: 0}}\n"
+                    "lora: {{r: 2}}\n"
+                    "dist: {{check_every: 3}}\n"
+                    "eval: {{sets: [sts.tsv]}}\n",
+                    (dir_ / "data").string()));
   }
   std::string exp(int ranks, const std::string& arguments) const {
-    const std::string program = fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), arguments);
+    const std::string program =
+        fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), arguments);
     if (ranks == 0) return program;
-    return fmt::format("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n {} --oversubscribe --bind-to none {}",
-                       ranks, program);
+    return fmt::format(
+        "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n {} --oversubscribe --bind-to none {}",
+        ranks, program);
   }
   test::TempDir dir_;
 };
 
 TEST_F(DistributedRunTest, TwoRanksTrainLikeOneAndOnlyRankZeroWrites) {
   // Every step logs (train.log_every=1), so the two runs' losses compare step by step.
-  const auto one = test::run_command(exp(0, fmt::format("experiment.output_dir={} train.log_every=1", (dir_ / "one").string())));
+  const auto one =
+      test::run_command(exp(0, fmt::format("experiment.output_dir={} train.log_every=1", (dir_ / "one").string())));
   ASSERT_EQ(one.exit_code, 0) << one.output;
-  const auto two = test::run_command(exp(2, fmt::format("experiment.output_dir={} train.log_every=1", (dir_ / "two").string())));
+  const auto two =
+      test::run_command(exp(2, fmt::format("experiment.output_dir={} train.log_every=1", (dir_ / "two").string())));
   ASSERT_EQ(two.exit_code, 0) << two.output;
   const fs::path a = dir_ / "one" / "run" / "run.h5", b = dir_ / "two" / "run" / "run.h5";
   EXPECT_EQ(summary_string(b, "status"), "completed");
@@ -97,8 +101,10 @@ TEST_F(DistributedRunTest, TwoRanksTrainLikeOneAndOnlyRankZeroWrites) {
 }
 
 TEST_F(DistributedRunTest, RanksWithAnotherConfigurationAreRefused) {
-  const auto result = test::run_command(
-      exp(2, fmt::format("experiment.output_dir={} 'experiment.seed=${{env:OMPI_COMM_WORLD_RANK}}'", (dir_ / "out").string())));
+  const auto result =
+      test::run_command(exp(2,
+                            fmt::format("experiment.output_dir={} 'experiment.seed=${{env:OMPI_COMM_WORLD_RANK}}'",
+                                        (dir_ / "out").string())));
   EXPECT_NE(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("resolved configuration differs between ranks"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("seed: 0' on rank 0 but '  seed: 1' on rank 1"), std::string::npos) << result.output;
@@ -138,7 +144,8 @@ TEST_F(DistributedRunTest, KilledRankEndsTheJobAndTheRunContinuesOnOneRank) {
   EXPECT_TRUE(state == "failed" || state == "interrupted") << state << "\n" << log;
   if (state == "failed") EXPECT_NE(summary_string(h5, "error").find("rank 0"), std::string::npos);
   // The same run continues on one rank from its last checkpoint and completes.
-  const auto resumed = test::run_command(fmt::format("{} --resume {}", test::quoted(test::bin("lacos-exp")), test::quoted(run)));
+  const auto resumed =
+      test::run_command(fmt::format("{} --resume {}", test::quoted(test::bin("lacos-exp")), test::quoted(run)));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_EQ(summary_string(h5, "status"), "completed");
   EXPECT_EQ(summary_int(h5, "world_size"), 1);
@@ -174,14 +181,15 @@ TEST_F(DistributedRunTest, SigtermToMpirunCheckpointsOnAStepAllRanksAgreeOn) {
 TEST_F(DistributedRunTest, LaunchScriptsRunOnCpuRanks) {
   const fs::path launch = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch";
   const std::string args = fmt::format("{} train.steps=4 train.eval_every=0", test::quoted(dir_ / "exp.yaml"));
-  const auto node = test::run_command(fmt::format("RANKS=2 {} {} experiment.output_dir={}", test::quoted(launch / "train-node.sh"),
-                                                  args, (dir_ / "node").string()));
+  const auto node =
+      test::run_command(fmt::format("RANKS=2 {} {} experiment.output_dir={}", test::quoted(launch / "train-node.sh"),
+                                    args, (dir_ / "node").string()));
   ASSERT_EQ(node.exit_code, 0) << node.output;
   EXPECT_EQ(summary_int(dir_ / "node" / "run" / "run.h5", "world_size"), 2);
   test::write_bytes(dir_ / "hosts", "# this machine twice\nlocalhost slots=2\n");
-  const auto hostfile = test::run_command(fmt::format("RANKS_PER_NODE=2 {} {} {} experiment.output_dir={}",
-                                                      test::quoted(launch / "train-hostfile.sh"), test::quoted(dir_ / "hosts"), args,
-                                                      (dir_ / "hostfile").string()));
+  const auto hostfile = test::run_command(
+      fmt::format("RANKS_PER_NODE=2 {} {} {} experiment.output_dir={}", test::quoted(launch / "train-hostfile.sh"),
+                  test::quoted(dir_ / "hosts"), args, (dir_ / "hostfile").string()));
   ASSERT_EQ(hostfile.exit_code, 0) << hostfile.output;
   EXPECT_EQ(summary_int(dir_ / "hostfile" / "run" / "run.h5", "world_size"), 2);
   EXPECT_EQ(test::run_command("bash -n " + test::quoted(launch / "slurm.sbatch")).exit_code, 0);
@@ -193,7 +201,8 @@ TEST_F(DistributedRunTest, NcclIsCompiledWhereCudaIsAndNeedsACudaModel) {
   if (fs::exists("/usr/local/cuda/include/nccl.h")) {
     EXPECT_TRUE(nccl_compiled_in());
   }
-  const auto result = test::run_command(exp(0, fmt::format("experiment.output_dir={} dist.backend=nccl", (dir_ / "out").string())));
+  const auto result =
+      test::run_command(exp(0, fmt::format("experiment.output_dir={} dist.backend=nccl", (dir_ / "out").string())));
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.output.find(nccl_compiled_in() ? "dist.backend=nccl needs the model on a CUDA device"
                                                   : "this build has no NCCL backend"),

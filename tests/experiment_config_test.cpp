@@ -49,17 +49,17 @@ const char* kBase = "defaults:\n  - model: small\n  - optim: fast\n  - common\n 
 TEST_F(ComposeTest, DefaultsListThenFileThenOverrides) {
   const ConfigNode c = compose(kBase);
   EXPECT_EQ(config_string(c, "model.name"), "small");
-  EXPECT_EQ(config_int(c, "model.shape.hidden_size"), 64);       // from the group file
-  EXPECT_EQ(config_int(c, "model.shape.vocab_size"), 0);         // schema default, map merged
-  EXPECT_DOUBLE_EQ(config_float(c, "optim.lr"), 0.002);          // the file beats its group
-  EXPECT_EQ(config_int(c, "optim.warmup_steps"), 5);             // the group beats the schema
-  EXPECT_EQ(config_int(c, "train.steps"), 7);                    // a plain config name at the top
-  EXPECT_EQ(config_string(c, "experiment.name"), "exp");         // the file's stem
+  EXPECT_EQ(config_int(c, "model.shape.hidden_size"), 64);  // from the group file
+  EXPECT_EQ(config_int(c, "model.shape.vocab_size"), 0);    // schema default, map merged
+  EXPECT_DOUBLE_EQ(config_float(c, "optim.lr"), 0.002);     // the file beats its group
+  EXPECT_EQ(config_int(c, "optim.warmup_steps"), 5);        // the group beats the schema
+  EXPECT_EQ(config_int(c, "train.steps"), 7);               // a plain config name at the top
+  EXPECT_EQ(config_string(c, "experiment.name"), "exp");    // the file's stem
   const ConfigNode o = compose(kBase, {"optim.lr=3e-4", "model=large", "train.steps=9"});
   EXPECT_DOUBLE_EQ(config_float(o, "optim.lr"), 3e-4);
   EXPECT_EQ(config_string(o, "model.name"), "large");
   EXPECT_EQ(config_string(o, "model.hub_id"), "org/large");
-  EXPECT_EQ(config_int(o, "model.shape.hidden_size"), 0);        // small's shape is gone with it
+  EXPECT_EQ(config_int(o, "model.shape.hidden_size"), 0);  // small's shape is gone with it
   EXPECT_EQ(config_int(o, "train.steps"), 9);
 }
 
@@ -78,7 +78,8 @@ TEST_F(ComposeTest, AddForceAddAndDelete) {
   EXPECT_NE(error_of(kBase, {"+optim.lr=1"}).find("key 'optim.lr' is already set"), std::string::npos);
   EXPECT_NE(error_of(kBase, {"~optim.lr=5"}).find("is '0.002', not '5'"), std::string::npos);
   const std::string typo = error_of(kBase, {"optim.lrr=1"});
-  EXPECT_NE(typo.find("key 'optim.lrr' is not in the configuration; did you mean 'optim.lr'?"), std::string::npos) << typo;
+  EXPECT_NE(typo.find("key 'optim.lrr' is not in the configuration; did you mean 'optim.lr'?"), std::string::npos)
+      << typo;
   EXPECT_NE(typo.find("+optim.lrr=1"), std::string::npos) << typo;
   EXPECT_NE(error_of(kBase, {"optim.lr"}).find("has no '='"), std::string::npos);
   EXPECT_NE(error_of(kBase, {"a..b=1"}).find("is not an override"), std::string::npos);
@@ -86,7 +87,8 @@ TEST_F(ComposeTest, AddForceAddAndDelete) {
 
 TEST_F(ComposeTest, UnknownGroupOptionListsTheOptions) {
   const std::string error = error_of(kBase, {"model=smal"});
-  EXPECT_NE(error.find("command line: model=smal: 'smal' is not an option of group 'model'"), std::string::npos) << error;
+  EXPECT_NE(error.find("command line: model=smal: 'smal' is not an option of group 'model'"), std::string::npos)
+      << error;
   EXPECT_NE(error.find("did you mean 'small'?"), std::string::npos) << error;
   EXPECT_NE(error.find("options: large, small"), std::string::npos) << error;
   const std::string in_file = error_of("defaults:\n  - model: tiny\n");
@@ -95,20 +97,27 @@ TEST_F(ComposeTest, UnknownGroupOptionListsTheOptions) {
 
 TEST_F(ComposeTest, UnknownKeysAndWrongTypesNameFileAndLine) {
   const std::string unknown = error_of("model: {name: m}\ntrain:\n  stepz: 4\n");
-  EXPECT_NE(unknown.find("exp.yaml:3: unknown key 'train.stepz'; did you mean 'train.steps'?"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("exp.yaml:3: unknown key 'train.stepz'; did you mean 'train.steps'?"), std::string::npos)
+      << unknown;
   const std::string wrong_int = error_of("model: {name: m}\ntrain:\n  steps: many\n");
-  EXPECT_NE(wrong_int.find("exp.yaml:3: key 'train.steps': expected an integer, got 'many'"), std::string::npos) << wrong_int;
+  EXPECT_NE(wrong_int.find("exp.yaml:3: key 'train.steps': expected an integer, got 'many'"), std::string::npos)
+      << wrong_int;
   const std::string negative = error_of("model: {name: m}\ntrain: {batch_size: 0}\n");
   EXPECT_NE(negative.find("key 'train.batch_size': must be at least 1, got 0"), std::string::npos) << negative;
   const std::string choice = error_of("model: {name: m}\noptim: {name: adamw9bit}\n");
   EXPECT_NE(choice.find("'adamw9bit' is not one of adamw, adam, adamw8bit, adam8bit; did you mean 'adamw8bit'?"),
-            std::string::npos) << choice;
+            std::string::npos)
+      << choice;
   const std::string list = error_of("model: {name: m}\neval: {sets: stsb.tsv}\n");
-  EXPECT_NE(list.find("key 'eval.sets': expected a list of strings, got 'stsb.tsv' (write [stsb.tsv])"), std::string::npos) << list;
+  EXPECT_NE(list.find("key 'eval.sets': expected a list of strings, got 'stsb.tsv' (write [stsb.tsv])"),
+            std::string::npos)
+      << list;
   const std::string boolean = error_of("model: {name: m}\ndata: {shuffle: sometimes}\n", {});
   EXPECT_NE(boolean.find("key 'data.shuffle': expected true or false"), std::string::npos) << boolean;
   const std::string from_cli = error_of("model: {name: m}\n", {"optim.lr=fast"});
-  EXPECT_NE(from_cli.find("command line: optim.lr=fast: key 'optim.lr': expected a number, got 'fast'"), std::string::npos) << from_cli;
+  EXPECT_NE(from_cli.find("command line: optim.lr=fast: key 'optim.lr': expected a number, got 'fast'"),
+            std::string::npos)
+      << from_cli;
   const std::string section = error_of("model: {name: m}\nlora: 8\n");
   EXPECT_NE(section.find("key 'lora' must be a mapping"), std::string::npos) << section;
   const std::string syntax = error_of("model: {name: m\n");
@@ -140,7 +149,8 @@ TEST_F(ComposeTest, Interpolation) {
   const std::string unset = error_of("model: {name: m, root: '${env:LACOS_TEST_UNSET}'}\n");
   EXPECT_NE(unset.find("environment variable LACOS_TEST_UNSET is not set"), std::string::npos) << unset;
   const std::string missing = error_of("model: {name: '${model.nam}'}\n");
-  EXPECT_NE(missing.find("${model.nam} refers to a key that does not exist; did you mean ${model.name}?"), std::string::npos)
+  EXPECT_NE(missing.find("${model.nam} refers to a key that does not exist; did you mean ${model.name}?"),
+            std::string::npos)
       << missing;
   const std::string cycle = error_of("model: {name: '${model.hub_id}', hub_id: '${model.name}'}\n");
   EXPECT_NE(cycle.find("interpolation cycle"), std::string::npos) << cycle;

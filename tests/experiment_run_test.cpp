@@ -7,31 +7,33 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 namespace lacos {
 namespace {
 
 namespace fs = std::filesystem;
 
-
 // An experiment folder with a model group pointing at the fixtures, 12 training pairs and 4 STS pairs.
 class ExpRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     fs::create_directories(dir_ / "conf" / "model");
-    test::write_bytes(dir_ / "conf" / "model" / "a.yaml", fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
-    test::write_bytes(dir_ / "conf" / "model" / "b.yaml", fmt::format("name: tiny-bloom-b\nroot: {}\n", test::fixture("").string()));
+    test::write_bytes(dir_ / "conf" / "model" / "a.yaml",
+                      fmt::format("name: tiny-bloom-a\nroot: {}\n", test::fixture("").string()));
+    test::write_bytes(dir_ / "conf" / "model" / "b.yaml",
+                      fmt::format("name: tiny-bloom-b\nroot: {}\n", test::fixture("").string()));
     test::write_bytes(dir_ / "conf" / "model" / "stand-in.yaml",
                       "name: no-such-model\nroot: /nonexistent\nrandom_init_if_missing: true\n"
                       "shape: {hidden_size: 32, n_layer: 2, n_head: 4, vocab_size: 300}\n");
     std::string pairs;
     for (int i = 0; i < 12; ++i) pairs += fmt::format("Sentence {} about cats.\tA text on cats, number {}.\n", i, i);
     test::write_bytes(dir_ / "data" / "pairs.tsv", pairs);
-    test::write_bytes(dir_ / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
-                                                  "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
+    test::write_bytes(dir_ / "data" / "sts.tsv",
+                      "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+                      "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
     test::write_bytes(dir_ / "exp.yaml",
                       fmt::format("defaults:\n  - model: a\n  - _self_\n"
                                   "experiment: {{output_dir: {}, progress: false}}\n"
@@ -44,7 +46,8 @@ class ExpRunTest : public ::testing::Test {
                                   (dir_ / "out").string(), (dir_ / "data").string()));
   }
   test::CommandResult exp(const std::string& arguments) {
-    return test::run_command(fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), arguments));
+    return test::run_command(
+        fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), arguments));
   }
   test::TempDir dir_;
 };
@@ -65,7 +68,8 @@ TEST_F(ExpRunTest, SweepWritesOneFolderAndRunH5PerRun) {
     EXPECT_EQ(std::get<std::int64_t>(summary.at("schema_version")), kRunH5SchemaVersion);
     EXPECT_EQ(std::get<std::int64_t>(summary.at("world_size")), 1);
     EXPECT_EQ(std::get<std::string>(summary.at("device")), "cpu");
-    EXPECT_GT(std::get<std::int64_t>(summary.at("params_total")), std::get<std::int64_t>(summary.at("params_trainable")));
+    EXPECT_GT(std::get<std::int64_t>(summary.at("params_total")),
+              std::get<std::int64_t>(summary.at("params_trainable")));
     EXPECT_GT(std::get<std::int64_t>(summary.at("params_trainable")), 0);
     EXPECT_GT(std::get<std::int64_t>(summary.at("peak_memory_bytes")), 0);
     EXPECT_GT(std::get<double>(summary.at("tokens_per_second")), 0.0);
@@ -86,7 +90,8 @@ TEST_F(ExpRunTest, SweepWritesOneFolderAndRunH5PerRun) {
     // The sentence-transformers-style export carries adapter, pooling and max_length (16 here,
     // not lacos-eval's default 512): evaluating it gives the run's own last score.
     const auto evaluated = test::run_command(fmt::format("{} --model {} {}", test::quoted(test::bin("lacos-eval")),
-                                                         test::quoted(folder / "sentence-transformers"), test::quoted(dir_ / "data" / "sts.tsv")));
+                                                         test::quoted(folder / "sentence-transformers"),
+                                                         test::quoted(dir_ / "data" / "sts.tsv")));
     ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
     EXPECT_NEAR(Json::parse(evaluated.output)["sts"]["spearman"].get<double>(), spearman[1], 1e-6) << evaluated.output;
   }
@@ -97,7 +102,8 @@ TEST_F(ExpRunTest, PythonH5pyReadsTheDocumentedSchema) {
   // Debian's python3-h5py lives beside Debian's python3, which a pyenv or venv python may shadow on PATH.
   const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   if (test::run_command(python + " -c 'import h5py'").exit_code != 0) {
-    if (std::getenv("LACOS_REQUIRE_SHARED") != nullptr) FAIL() << "python3-h5py is not installed (launch/setup.sh installs it)";
+    if (std::getenv("LACOS_REQUIRE_SHARED") != nullptr)
+      FAIL() << "python3-h5py is not installed (launch/setup.sh installs it)";
     GTEST_SKIP() << "python3-h5py not installed";
   }
   ASSERT_EQ(exp("train.steps=2 train.eval_every=0").exit_code, 0);
@@ -118,7 +124,8 @@ assert list(f['eval/sts/step'][:]) == [2]  # steps completed
 assert -100 <= f['eval/sts/spearman'][0] <= 100 and -100 <= f['eval/sts/pearson'][0] <= 100
 print('h5py ok', int(s['params_trainable']))
 )");
-  const auto result = test::run_command(fmt::format("{} {} {}", python, test::quoted(dir_ / "read.py"), test::quoted(dir_ / "out" / "run" / "run.h5")));
+  const auto result = test::run_command(
+      fmt::format("{} {} {}", python, test::quoted(dir_ / "read.py"), test::quoted(dir_ / "out" / "run" / "run.h5")));
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("h5py ok"), std::string::npos) << result.output;
 }
@@ -126,8 +133,10 @@ print('h5py ok', int(s['params_trainable']))
 TEST_F(ExpRunTest, RandomStandInWithNotice) {
   const auto result = exp("model=stand-in train.steps=2");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("NOTICE: model folder /nonexistent/no-such-model not found; using a random-initialised BLOOM"),
-            std::string::npos) << result.output;
+  EXPECT_NE(
+      result.output.find("NOTICE: model folder /nonexistent/no-such-model not found; using a random-initialised BLOOM"),
+      std::string::npos)
+      << result.output;
   const auto summary = read_h5_attributes(dir_ / "out" / "run" / "run.h5", "/summary");
   EXPECT_EQ(std::get<std::int64_t>(summary.at("random_init")), 1);
   EXPECT_EQ(std::get<std::string>(summary.at("status")), "completed");
@@ -152,7 +161,8 @@ TEST_F(ExpRunTest, DryRunAndCfgRunNothing) {
 TEST_F(ExpRunTest, ClearErrorsAndFailedStatus) {
   const auto missing = exp("model.root=/nowhere model.name=bloom-560m");
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.output.find("model 'bloom-560m' not found: no folder /nowhere/bloom-560m"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("model 'bloom-560m' not found: no folder /nowhere/bloom-560m"), std::string::npos)
+      << missing.output;
   EXPECT_NE(missing.output.find("huggingface-cli download bigscience/bloom-560m"), std::string::npos) << missing.output;
   EXPECT_FALSE(fs::exists(dir_ / "out"));  // checked before anything runs
 
@@ -192,14 +202,19 @@ TEST(DownloadData, ChecksumsEveryFile) {
   const fs::path mirror = dir / "mirror" / "org" / "repo" / "0123";
   test::write_bytes(mirror / "a" / "good.txt", "hello\n");
   test::write_bytes(mirror / "bad.txt", "tampered\n");
-  const std::string hello_sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";  // sha256 of "hello\n"
-  test::write_bytes(dir / "manifest.tsv", "# dest\trepo\tcommit\tpath\tsha256\n"
-                                          "x/good.txt\torg/repo\t0123\ta/good.txt\t" + hello_sha + "\n"
-                                          "y/bad.txt\torg/repo\t0123\tbad.txt\t" + hello_sha + "\n");
+  const std::string hello_sha =
+      "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";  // sha256 of "hello\n"
+  test::write_bytes(dir / "manifest.tsv",
+                    "# dest\trepo\tcommit\tpath\tsha256\n"
+                    "x/good.txt\torg/repo\t0123\ta/good.txt\t" +
+                        hello_sha +
+                        "\n"
+                        "y/bad.txt\torg/repo\t0123\tbad.txt\t" +
+                        hello_sha + "\n");
   const fs::path script = fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch" / "download-data.sh";
-  const std::string command = fmt::format("LACOS_DATA_URL=file://{} LACOS_DATA_MANIFEST={} bash {} {} --no-prepare",
-                                          (dir / "mirror").string(), test::quoted(dir / "manifest.tsv"), test::quoted(script),
-                                          test::quoted(dir / "data"));
+  const std::string command =
+      fmt::format("LACOS_DATA_URL=file://{} LACOS_DATA_MANIFEST={} bash {} {} --no-prepare", (dir / "mirror").string(),
+                  test::quoted(dir / "manifest.tsv"), test::quoted(script), test::quoted(dir / "data"));
   const auto first = test::run_command(command);
   EXPECT_NE(first.exit_code, 0) << first.output;
   EXPECT_NE(first.output.find("FAILED y/bad.txt"), std::string::npos) << first.output;
@@ -225,20 +240,22 @@ class ResumeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     test::write_cat_experiment_inputs(dir_.path());
-    test::write_bytes(dir_ / "exp.yaml",
-                      fmt::format("defaults:\n  - model: a\n  - _self_\n"
-                                  "experiment: {{progress: false, threads: 1}}\n"
-                                  "model: {{base_weights: int8}}\n"
-                                  "data: {{root: {}, pairs: [pairs.tsv], shuffle: true}}\n"
-                                  "train: {{steps: 200, batch_size: 4, max_length: 16, eval_every: 50, checkpoint_every: 10, "
-                                  "keep_checkpoints: 2, best_metric: sts}}\n"
-                                  "optim: {{name: adamw8bit, min_8bit_size: 0, warmup_steps: 5}}\n"
-                                  "lora: {{r: 2, dropout: 0.1}}\n"
-                                  "eval: {{sets: [sts.tsv]}}\n",
-                                  (dir_ / "data").string()));
+    test::write_bytes(
+        dir_ / "exp.yaml",
+        fmt::format("defaults:\n  - model: a\n  - _self_\n"
+                    "experiment: {{progress: false, threads: 1}}\n"
+                    "model: {{base_weights: int8}}\n"
+                    "data: {{root: {}, pairs: [pairs.tsv], shuffle: true}}\n"
+                    "train: {{steps: 200, batch_size: 4, max_length: 16, eval_every: 50, checkpoint_every: 10, "
+                    "keep_checkpoints: 2, best_metric: sts}}\n"
+                    "optim: {{name: adamw8bit, min_8bit_size: 0, warmup_steps: 5}}\n"
+                    "lora: {{r: 2, dropout: 0.1}}\n"
+                    "eval: {{sets: [sts.tsv]}}\n",
+                    (dir_ / "data").string()));
   }
   std::string command(const std::string& out) const {
-    return fmt::format("exec {} {} experiment.output_dir={}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), out);
+    return fmt::format("exec {} {} experiment.output_dir={}", test::quoted(test::bin("lacos-exp")),
+                       test::quoted(dir_ / "exp.yaml"), out);
   }
   // Starts lacos-exp, waits for its first checkpoint, sends `signal_number`; returns the exit status.
   int interrupt(const std::string& out, int signal_number) {
@@ -256,12 +273,14 @@ class ResumeTest : public ::testing::Test {
               test::read_bytes(reference / "adapter" / "adapter_model.safetensors"));
     EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/train/step"), read_h5_doubles(reference / "run.h5", "/train/step"));
     EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/train/loss"), read_h5_doubles(reference / "run.h5", "/train/loss"));
-    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/eval/sts/spearman"), read_h5_doubles(reference / "run.h5", "/eval/sts/spearman"));
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/eval/sts/spearman"),
+              read_h5_doubles(reference / "run.h5", "/eval/sts/spearman"));
     EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/eval/sts/step"), (std::vector<double>{50, 100, 150, 200}));
     const auto summary = read_h5_attributes(resumed / "run.h5", "/summary");
     EXPECT_EQ(std::get<std::string>(summary.at("status")), "completed");
     EXPECT_GT(std::get<std::int64_t>(summary.at("resumed_from_step")), 0);
-    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/checkpoints/step"), (std::vector<double>{190, 200}));  // the last 2 kept
+    EXPECT_EQ(read_h5_doubles(resumed / "run.h5", "/checkpoints/step"),
+              (std::vector<double>{190, 200}));  // the last 2 kept
     EXPECT_TRUE(fs::exists(resumed / "checkpoint-best.h5"));
   }
   void run_straight() {
@@ -298,7 +317,8 @@ TEST_F(ResumeTest, SigtermCheckpointsMarksInterruptedAndResumes) {
   EXPECT_EQ(std::get<std::string>(summary.at("status")), "interrupted");
   const auto steps = read_h5_doubles(dir_ / "stopped" / "run" / "run.h5", "/checkpoints/step");
   ASSERT_FALSE(steps.empty());
-  EXPECT_EQ(steps.back(), read_h5_doubles(dir_ / "stopped" / "run" / "run.h5", "/train/step").back() + 1);  // at the stop
+  EXPECT_EQ(steps.back(),
+            read_h5_doubles(dir_ / "stopped" / "run" / "run.h5", "/train/step").back() + 1);  // at the stop
   const auto resumed = test::run_command(fmt::format("{} --resume {}", test::quoted(test::bin("lacos-exp")), out));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   expect_same_as_uninterrupted(dir_ / "stopped" / "run");

@@ -43,9 +43,10 @@ TEST_P(PeftParity, EmbeddingsLossAndGradientsMatchPeft) {
     grad_error = std::max(grad_error, (parameter.grad() - expected).abs().max().item<double>());
     ++grads;
   }
-  std::printf("[peft parity] %s: max |embedding - PEFT| = %.3g / %.3g, |loss - PEFT| = %.3g, max |grad - PEFT| = "
-              "%.3g over %d LoRA weights\n",
-              GetParam().c_str(), anchor_error, positive_error, loss_error, grad_error, grads);
+  std::printf(
+      "[peft parity] %s: max |embedding - PEFT| = %.3g / %.3g, |loss - PEFT| = %.3g, max |grad - PEFT| = "
+      "%.3g over %d LoRA weights\n",
+      GetParam().c_str(), anchor_error, positive_error, loss_error, grad_error, grads);
   EXPECT_EQ(grads, 2 * model->config().n_layer);
   EXPECT_LT(anchor_error, 1e-4);
   EXPECT_LT(positive_error, 1e-4);
@@ -125,8 +126,9 @@ TEST_F(LoraTest, MissingAndUnsupportedAdapterContents) {
   save_safetensors(dir_ / "partial" / "adapter_model.safetensors",
                    std::vector<std::pair<std::string, torch::Tensor>>(tensors.begin(), tensors.end()));
   BloomModel model = load_bloom(test::fixture("tiny-bloom-a"));
-  EXPECT_ERROR_CONTAINS(load_adapter(*model, dir_ / "partial"),
-                        "adapter weight 'base_model.model.h.1.self_attention.query_key_value.lora_B.weight' is missing");
+  EXPECT_ERROR_CONTAINS(
+      load_adapter(*model, dir_ / "partial"),
+      "adapter weight 'base_model.model.h.1.self_attention.query_key_value.lora_B.weight' is missing");
 
   Json peft = read_json_file(source / "adapter_config.json");
   peft["use_dora"] = true;
@@ -221,7 +223,8 @@ TEST_F(LoraTest, AdapterWeightsAndGradientsStayFloat32OnABfloat16Base) {
   BloomModel model = make_random_bloom(config(), torch::TensorOptions().dtype(torch::kBFloat16), 4);
   LoraConfig lora;
   apply_lora(*model, lora);
-  for (const auto& [name, parameter] : trainable_parameters(*model)) EXPECT_EQ(parameter.scalar_type(), torch::kFloat32);
+  for (const auto& [name, parameter] : trainable_parameters(*model))
+    EXPECT_EQ(parameter.scalar_type(), torch::kFloat32);
   const torch::Tensor hidden = model->forward(torch::tensor({{4, 5, 6}}), torch::ones({1, 3}, torch::kInt64));
   EXPECT_EQ(hidden.scalar_type(), torch::kBFloat16);
   hidden.to(torch::kFloat32).sum().backward();

@@ -70,7 +70,8 @@ TEST(CachedMnr, GradientsEqualTheDirectLossWithDropoutOn) {
     const auto cached = take_grads(*encoder.model());
     EXPECT_NEAR(direct_loss, cached_loss, 1e-6);
     double worst = 0;
-    for (std::size_t i = 0; i < direct.size(); ++i) worst = std::max(worst, (direct[i] - cached[i]).abs().max().item<double>());
+    for (std::size_t i = 0; i < direct.size(); ++i)
+      worst = std::max(worst, (direct[i] - cached[i]).abs().max().item<double>());
     std::printf("[gradcache] symmetric=%d: loss %.6f, max |grad cached - grad direct| = %.3g\n", symmetric, cached_loss,
                 worst);
     EXPECT_LT(worst, 1e-5);

@@ -170,7 +170,8 @@ TEST(Adam, MultiTensorStepEqualsOnePerTensor) {
       together.push_back(torch::randn(shapes[i]).requires_grad_(true));
       alone.push_back(together.back().detach().clone().requires_grad_(true));
       named.emplace_back("p" + std::to_string(i), together.back());
-      singles.push_back(std::make_unique<Adam>(std::vector<std::pair<std::string, torch::Tensor>>{{"p", alone.back()}}, options));
+      singles.push_back(
+          std::make_unique<Adam>(std::vector<std::pair<std::string, torch::Tensor>>{{"p", alone.back()}}, options));
     }
     Adam adam(named, options);
     for (int step = 0; step < 6; ++step) {

@@ -21,9 +21,11 @@ TEST(Int8Rows, CpuKernelEqualsConvertingThenScaling) {
   const torch::Tensor weight = torch::randn({37, 200}) * torch::linspace(0.01, 3.0, 37).unsqueeze(1);
   for (std::int64_t block : {0, 64, 128}) {  // 200 = 3 x 64 + 8: a partial last block
     const Int8Rows q = quantize_int8_rows(weight, block);
-    const torch::Tensor scale = (q.absmax * (1.0 / 127.0)).repeat_interleave(block == 0 ? 200 : block, 1).narrow(1, 0, 200);
+    const torch::Tensor scale =
+        (q.absmax * (1.0 / 127.0)).repeat_interleave(block == 0 ? 200 : block, 1).narrow(1, 0, 200);
     const torch::Tensor expected = q.codes.to(torch::kFloat32) * scale;
-    EXPECT_TRUE(torch::equal(dequantize_int8_rows(q.codes, q.absmax, block, torch::kFloat32), expected)) << "block " << block;
+    EXPECT_TRUE(torch::equal(dequantize_int8_rows(q.codes, q.absmax, block, torch::kFloat32), expected))
+        << "block " << block;
     // ... and the bfloat16 path (LibTorch ops) agrees to bfloat16's rounding.
     const torch::Tensor bf16 = dequantize_int8_rows(q.codes, q.absmax, block, torch::kBFloat16).to(torch::kFloat32);
     EXPECT_TRUE(torch::allclose(bf16, expected, /*rtol=*/1e-2, /*atol=*/1e-6)) << "block " << block;
@@ -43,10 +45,15 @@ TEST(Int8Rows, RoundTripErrorIsAtMostHalfAStep) {
     EXPECT_LE(q.codes.abs().max().item<int>(), 127);
   }
   // Smaller blocks follow the data more closely.
-  const double rowwise = (dequantize_int8_rows(quantize_int8_rows(weight, 0).codes, quantize_int8_rows(weight, 0).absmax,
-                                               0, torch::kFloat32) - weight).abs().mean().item<double>();
+  const double rowwise = (dequantize_int8_rows(quantize_int8_rows(weight, 0).codes,
+                                               quantize_int8_rows(weight, 0).absmax, 0, torch::kFloat32) -
+                          weight)
+                             .abs()
+                             .mean()
+                             .item<double>();
   const Int8Rows b64 = quantize_int8_rows(weight, 64);
-  const double blockwise = (dequantize_int8_rows(b64.codes, b64.absmax, 64, torch::kFloat32) - weight).abs().mean().item<double>();
+  const double blockwise =
+      (dequantize_int8_rows(b64.codes, b64.absmax, 64, torch::kFloat32) - weight).abs().mean().item<double>();
   EXPECT_LT(blockwise, rowwise);
   // A zero row stays zero (no division by zero).
   const Int8Rows zero = quantize_int8_rows(torch::zeros({1, 8}), 0);
@@ -57,9 +64,16 @@ TEST(Int8Linear, ForwardAndBackwardMatchTheDequantizedFloatLayer) {
   torch::manual_seed(0);
   Int8LinearImpl int8(40, 24, /*bias=*/true, /*block_size=*/64, torch::TensorOptions());
   int8.set_weight_rows(0, torch::randn({24, 40}));
-  { torch::NoGradGuard no_grad; int8.bias.normal_(); }
+  {
+    torch::NoGradGuard no_grad;
+    int8.bias.normal_();
+  }
   LinearImpl dense(40, 24, true, torch::TensorOptions());
-  { torch::NoGradGuard no_grad; dense.weight.copy_(int8.dequantized_weight(torch::kFloat32)); dense.bias.copy_(int8.bias); }
+  {
+    torch::NoGradGuard no_grad;
+    dense.weight.copy_(int8.dequantized_weight(torch::kFloat32));
+    dense.bias.copy_(int8.bias);
+  }
   const torch::Tensor x = torch::randn({3, 5, 40}, torch::requires_grad());
   const torch::Tensor x2 = x.detach().clone().requires_grad_(true);
   const torch::Tensor y = int8.forward(x);

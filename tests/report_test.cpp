@@ -12,12 +12,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_run(const fs::path& folder, const std::string& model, std::int64_t params, std::int64_t seed, double stsb_test) {
+void write_run(const fs::path& folder, const std::string& model, std::int64_t params, std::int64_t seed,
+               double stsb_test) {
   RunRecord record;
-  record.config_yaml = fmt::format("experiment: {{name: demo, seed: {}, output_dir: x}}\nmodel: {{name: {}}}\n", seed, model);
-  record.summary = {{"status", std::string("completed")}, {"model", model}, {"experiment", std::string("demo")},
-                    {"params_total", params}, {"params_trainable", std::int64_t{100}}, {"seed", seed},
-                    {"peak_memory_bytes", 2e6 * static_cast<double>(params) / 1e6}, {"tokens_per_second", 1000.0},
+  record.config_yaml =
+      fmt::format("experiment: {{name: demo, seed: {}, output_dir: x}}\nmodel: {{name: {}}}\n", seed, model);
+  record.summary = {{"status", std::string("completed")},
+                    {"model", model},
+                    {"experiment", std::string("demo")},
+                    {"params_total", params},
+                    {"params_trainable", std::int64_t{100}},
+                    {"seed", seed},
+                    {"peak_memory_bytes", 2e6 * static_cast<double>(params) / 1e6},
+                    {"tokens_per_second", 1000.0},
                     {"wall_seconds", 12.0}};
   for (std::int64_t step = 0; step < 20; ++step) {
     record.train.step.push_back(step);
@@ -51,13 +58,18 @@ TEST(Report, TablesSeedStatisticsAndPlots) {
   const auto files = write_report(runs, dir / "out");
   EXPECT_EQ(files.size(), 8u);
   const std::string md = test::read_bytes(dir / "out" / "report.md");
-  EXPECT_NE(md.find("| model=large,experiment.seed=0 | large | completed | 9000000 | 100 | 60.00 | 40.00 |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| model=small | small | 0,1 | 51.00 ± 1.41 | 40.00 ± 0.00 |"), std::string::npos) << md;  // stsb-test first
+  EXPECT_NE(md.find("| model=large,experiment.seed=0 | large | completed | 9000000 | 100 | 60.00 | 40.00 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| model=small | small | 0,1 | 51.00 ± 1.41 | 40.00 ± 0.00 |"), std::string::npos)
+      << md;  // stsb-test first
   EXPECT_NE(md.find("![parameters vs Spearman](scaling_sts.svg)"), std::string::npos);
   const std::string csv = test::read_bytes(dir / "out" / "runs.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
-  EXPECT_NE(csv.find("run,file,model,status,seed,params_total,params_trainable,stsb-test,stsb-de-test,multilingual_mean"),
-            std::string::npos) << csv;
+  EXPECT_NE(
+      csv.find("run,file,model,status,seed,params_total,params_trainable,stsb-test,stsb-de-test,multilingual_mean"),
+      std::string::npos)
+      << csv;
   const std::string svg = test::read_bytes(dir / "out" / "scaling_sts.svg");
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("<polyline"), std::string::npos);

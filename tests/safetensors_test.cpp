@@ -1,6 +1,6 @@
 // The safetensors reader on good files and on every kind of damage it must catch.
-#include "core/json_file.h"
 #include "io/safetensors.h"
+#include "core/json_file.h"
 #include "io/torch_safetensors.h"
 #include "test_support.h"
 
@@ -77,7 +77,9 @@ TEST_F(SafetensorsTest, SlicedCopyConvertsUnalignedData) {
   EXPECT_TRUE(torch::equal(destination, values.to(torch::kFloat32)));
 }
 
-TEST_F(SafetensorsTest, TruncatedBeforeHeaderLength) { expect_error(std::string("\x10\x00\x00", 3), "truncated safetensors file (3 bytes"); }
+TEST_F(SafetensorsTest, TruncatedBeforeHeaderLength) {
+  expect_error(std::string("\x10\x00\x00", 3), "truncated safetensors file (3 bytes");
+}
 
 TEST_F(SafetensorsTest, HeaderLengthBeyondFile) {
   expect_error(file_bytes(two_tensors(), std::string(11, '\0'), 100000), "header length 100000 runs past the end");
@@ -94,7 +96,8 @@ TEST_F(SafetensorsTest, HeaderNotJson) {
 }
 
 TEST_F(SafetensorsTest, DataTruncated) {
-  expect_error(file_bytes(two_tensors(), std::string(9, '\0')), "tensor 'b' data_offsets [8, 11] run past the data section (9 bytes)");
+  expect_error(file_bytes(two_tensors(), std::string(9, '\0')),
+               "tensor 'b' data_offsets [8, 11] run past the data section (9 bytes)");
 }
 
 TEST_F(SafetensorsTest, OverlappingOffsets) {
@@ -110,7 +113,8 @@ TEST_F(SafetensorsTest, GapBetweenTensors) {
 }
 
 TEST_F(SafetensorsTest, TrailingBytesNotCovered) {
-  expect_error(file_bytes(two_tensors(), std::string(20, '\0')), "the tensors cover 11 bytes but the data section holds 20");
+  expect_error(file_bytes(two_tensors(), std::string(20, '\0')),
+               "the tensors cover 11 bytes but the data section holds 20");
 }
 
 TEST_F(SafetensorsTest, OffsetsReversed) {
@@ -128,7 +132,8 @@ TEST_F(SafetensorsTest, UnknownDtype) {
 TEST_F(SafetensorsTest, ShapeAndSizeMismatch) {
   Json header = two_tensors();
   header["a"]["shape"] = {3};
-  expect_error(file_bytes(header, std::string(11, '\0')), "dtype F32 and shape [3] need 12 bytes but data_offsets [0, 8] hold 8");
+  expect_error(file_bytes(header, std::string(11, '\0')),
+               "dtype F32 and shape [3] need 12 bytes but data_offsets [0, 8] hold 8");
 }
 
 TEST_F(SafetensorsTest, NegativeShape) {

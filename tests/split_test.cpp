@@ -36,13 +36,19 @@ TEST(BloomSplit, PunctuationSetAndBrackets) {
   EXPECT_EQ(pieces("4.5 3,000"), (Pieces{"4", ".", "5", " 3", ",", "000"}));
   EXPECT_EQ(pieces("\xe7\x94\xb7\xef\xbc\x8c\xe5\xa5\xb3\xe3\x80\x82"),  // 男，女。
             (Pieces{"\xe7\x94\xb7", "\xef\xbc\x8c", "\xe5\xa5\xb3", "\xe3\x80\x82"}));
-  EXPECT_EQ(pieces("a\xe2\x80\xa6" "b"), (Pieces{"a", "\xe2\x80\xa6", "b"}));  // …
+  EXPECT_EQ(pieces("a\xe2\x80\xa6"
+                   "b"),
+            (Pieces{"a", "\xe2\x80\xa6", "b"}));  // …
 }
 
 TEST(BloomSplit, UnicodeWhitespaceSeparatesButOnlyU0020Joins) {
   // NBSP and U+3000 are \s: they separate, and do not join the next word as ' ' does.
-  EXPECT_EQ(pieces("a\xc2\xa0" "b"), (Pieces{"a", "\xc2\xa0", "b"}));
-  EXPECT_EQ(pieces("a\xe3\x80\x80" "b"), (Pieces{"a", "\xe3\x80\x80", "b"}));
+  EXPECT_EQ(pieces("a\xc2\xa0"
+                   "b"),
+            (Pieces{"a", "\xc2\xa0", "b"}));
+  EXPECT_EQ(pieces("a\xe3\x80\x80"
+                   "b"),
+            (Pieces{"a", "\xe3\x80\x80", "b"}));
 }
 
 }  // namespace

@@ -49,10 +49,11 @@ TEST(StreamingLoad, Int8LoadHoldsAtMostAboutOneShardOfFullPrecisionWeights) {
   const LoadMemory int8 = measure_load(dir / "model", WeightFormat::parse("int8"));
   const LoadMemory full = measure_load(dir / "model", WeightFormat::parse("float"));
   const std::int64_t transient = int8.peak_bytes - int8.model_bytes;
-  std::printf("[streaming load] %lld shards, %.1f MB float32 (largest shard %.1f MB): int8 model %.1f MB, peak %.1f MB "
-              "(%.1f MB above the model); float model %.1f MB, peak %.1f MB\n",
-              static_cast<long long>(shards), checkpoint_bytes / 1e6, largest_shard / 1e6, int8.model_bytes / 1e6,
-              int8.peak_bytes / 1e6, transient / 1e6, full.model_bytes / 1e6, full.peak_bytes / 1e6);
+  std::printf(
+      "[streaming load] %lld shards, %.1f MB float32 (largest shard %.1f MB): int8 model %.1f MB, peak %.1f MB "
+      "(%.1f MB above the model); float model %.1f MB, peak %.1f MB\n",
+      static_cast<long long>(shards), checkpoint_bytes / 1e6, largest_shard / 1e6, int8.model_bytes / 1e6,
+      int8.peak_bytes / 1e6, transient / 1e6, full.model_bytes / 1e6, full.peak_bytes / 1e6);
   // Quantizing one tensor (the embedding: the largest shard) needs its float32 values and their
   // int8 codes at once: about one shard, whatever the number of shards.
   EXPECT_LE(transient, largest_shard * 3 / 2) << "the int8 load held more full-precision weights than one shard";

@@ -4,14 +4,14 @@
 #include "lora/apply_lora.h"
 #include "model/checkpoint_loader.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace lacos::test {
 
@@ -157,9 +157,10 @@ void write_cat_experiment_inputs(const std::filesystem::path& dir) {
     pairs += "Sentence " + std::to_string(i) + " about cats.\tA text on cats, number " + std::to_string(i) + ".\n";
   }
   write_bytes(dir / "data" / "pairs.tsv", pairs);
-  write_bytes(dir / "data" / "sts.tsv", "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
-                                        "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
-                                        "A bird sings.\tMusic plays.\t2.0\n");
+  write_bytes(dir / "data" / "sts.tsv",
+              "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
+              "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n"
+              "A bird sings.\tMusic plays.\t2.0\n");
 }
 
 }  // namespace lacos::test

@@ -67,23 +67,23 @@ int start_in_background(const std::string& command_line);
 void write_cat_experiment_inputs(const std::filesystem::path& dir);
 
 // Declares `var` as a shared model folder / data file, leaving the test when it is absent.
-#define LACOS_SHARED_MODEL(var, name)                                       \
-  const std::filesystem::path var = ::lacos::test::shared_model(name);      \
+#define LACOS_SHARED_MODEL(var, name)                                  \
+  const std::filesystem::path var = ::lacos::test::shared_model(name); \
   if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return
-#define LACOS_SHARED_DATA(var, relative)                                    \
-  const std::filesystem::path var = ::lacos::test::shared_data(relative);   \
+#define LACOS_SHARED_DATA(var, relative)                                  \
+  const std::filesystem::path var = ::lacos::test::shared_data(relative); \
   if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return
 
 // Expects `statement` to throw lacos::Error whose message contains `fragment`.
-#define EXPECT_ERROR_CONTAINS(statement, fragment)                                              \
-  do {                                                                                          \
-    try {                                                                                       \
-      statement;                                                                                \
-      ADD_FAILURE() << "expected an error containing '" << (fragment) << "', nothing thrown";    \
-    } catch (const ::lacos::Error& e) {                                                         \
-      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)                        \
-          << "message: " << e.what() << "\nexpected to contain: " << (fragment);               \
-    }                                                                                           \
+#define EXPECT_ERROR_CONTAINS(statement, fragment)                                            \
+  do {                                                                                        \
+    try {                                                                                     \
+      statement;                                                                              \
+      ADD_FAILURE() << "expected an error containing '" << (fragment) << "', nothing thrown"; \
+    } catch (const ::lacos::Error& e) {                                                       \
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)                      \
+          << "message: " << e.what() << "\nexpected to contain: " << (fragment);              \
+    }                                                                                         \
   } while (0)
 
 }  // namespace lacos::test

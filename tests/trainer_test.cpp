@@ -1,15 +1,14 @@
 // Training data, schedules, activation checkpointing and the trainer's repeatability.
+#include "train/trainer.h"
+#include "core/cpu_memory.h"
+#include "core/host_sync.h"
 #include "data/pair_batcher.h"
 #include "data/text_pairs.h"
 #include "io/gzip.h"
 #include "lora/apply_lora.h"
 #include "model/checkpoint_loader.h"
-#include "core/cpu_memory.h"
-#include "core/host_sync.h"
 #include "test_support.h"
 #include "train/lr_schedule.h"
-#include "train/trainer.h"
-
 
 #include <set>
 
@@ -142,8 +141,10 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
   }
   StsSet eval;
   eval.name = "tiny";
-  eval.pairs = {{"A man plays guitar.", "Someone plays music.", 4.0}, {"A dog runs.", "A cat sleeps.", 1.0},
-                {"Two kids read.", "Children are reading.", 4.5}, {"Rain falls.", "The stock market fell.", 0.5}};
+  eval.pairs = {{"A man plays guitar.", "Someone plays music.", 4.0},
+                {"A dog runs.", "A cat sleeps.", 1.0},
+                {"Two kids read.", "Children are reading.", 4.5},
+                {"Rain falls.", "The stock market fell.", 0.5}};
   std::vector<torch::Tensor> adapters[2];
   std::vector<double> losses[2];
   for (int run = 0; run < 2; ++run) {
@@ -163,7 +164,8 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
     EXPECT_GT(result.tokens_per_second, 0.0);
     EXPECT_GT(result.peak_memory_bytes, 0);
     for (const auto& step : result.steps) losses[run].push_back(step.loss);
-    for (auto& [name, parameter] : trainable_parameters(*encoder.model())) adapters[run].push_back(parameter.detach().clone());
+    for (auto& [name, parameter] : trainable_parameters(*encoder.model()))
+      adapters[run].push_back(parameter.detach().clone());
   }
   EXPECT_EQ(losses[0], losses[1]);
   for (std::size_t i = 0; i < adapters[0].size(); ++i) EXPECT_TRUE(torch::equal(adapters[0][i], adapters[1][i]));
@@ -177,7 +179,8 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
 // 8-bit threshold, clipping on, GradCache on: the default recipe's paths all run.
 TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
   std::vector<TextPair> pairs;
-  for (int i = 0; i < 16; ++i) pairs.push_back({"A man plays guitar number " + std::to_string(i), "Music " + std::to_string(i), ""});
+  for (int i = 0; i < 16; ++i)
+    pairs.push_back({"A man plays guitar number " + std::to_string(i), "Music " + std::to_string(i), ""});
   const auto reads_between_logged_steps = [&](std::int64_t log_every, std::int64_t mini_batch) {
     SentenceEncoder encoder = tiny_encoder_with_lora();
     TrainerOptions options;
@@ -196,7 +199,8 @@ TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
     EXPECT_EQ(result.steps_run, 9);
     EXPECT_EQ(static_cast<std::int64_t>(result.steps.size()), 1 + 8 / log_every);
     std::vector<std::int64_t> between;
-    for (std::size_t i = 1; i < at_logged_steps.size(); ++i) between.push_back(at_logged_steps[i] - at_logged_steps[i - 1]);
+    for (std::size_t i = 1; i < at_logged_steps.size(); ++i)
+      between.push_back(at_logged_steps[i] - at_logged_steps[i - 1]);
     return between;
   };
   for (std::int64_t mini_batch : {0, 4}) {
@@ -207,11 +211,14 @@ TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
     for (std::int64_t reads : every) EXPECT_EQ(reads, per_logged_step) << "mini-batch " << mini_batch;
     const std::vector<std::int64_t> sparse = reads_between_logged_steps(4, mini_batch);
     ASSERT_EQ(sparse.size(), 2u);
-    std::printf("[host reads] mini-batch %lld: %lld per logged step; %lld and %lld from one logged step to the next "
-                "4 steps later\n", static_cast<long long>(mini_batch), static_cast<long long>(per_logged_step),
-                static_cast<long long>(sparse[0]), static_cast<long long>(sparse[1]));
+    std::printf(
+        "[host reads] mini-batch %lld: %lld per logged step; %lld and %lld from one logged step to the next "
+        "4 steps later\n",
+        static_cast<long long>(mini_batch), static_cast<long long>(per_logged_step), static_cast<long long>(sparse[0]),
+        static_cast<long long>(sparse[1]));
     for (std::int64_t reads : sparse) {
-      EXPECT_EQ(reads, per_logged_step) << "steps that do not log read from the device (mini-batch " << mini_batch << ")";
+      EXPECT_EQ(reads, per_logged_step) << "steps that do not log read from the device (mini-batch " << mini_batch
+                                        << ")";
     }
   }
 }

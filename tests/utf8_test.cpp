@@ -1,5 +1,5 @@
-#include "test_support.h"
 #include "tokenizer/utf8.h"
+#include "test_support.h"
 
 namespace lacos {
 namespace {
@@ -8,14 +8,17 @@ TEST(Utf8, FindsFirstInvalidByte) {
   EXPECT_EQ(find_invalid_utf8("plain ascii"), std::string::npos);
   EXPECT_EQ(find_invalid_utf8("caf\xc3\xa9 \xe4\xb8\x80 \xf0\x9f\x8e\xb8"), std::string::npos);
   EXPECT_EQ(find_invalid_utf8("ab\xff"), 2u);
-  EXPECT_EQ(find_invalid_utf8("ab\xc3"), 2u);          // truncated sequence
-  EXPECT_EQ(find_invalid_utf8("\xed\xa0\x80"), 0u);    // UTF-16 surrogate
-  EXPECT_EQ(find_invalid_utf8("\xc0\xaf"), 0u);        // overlong
+  EXPECT_EQ(find_invalid_utf8("ab\xc3"), 2u);        // truncated sequence
+  EXPECT_EQ(find_invalid_utf8("\xed\xa0\x80"), 0u);  // UTF-16 surrogate
+  EXPECT_EQ(find_invalid_utf8("\xc0\xaf"), 0u);      // overlong
 }
 
 TEST(Utf8, LossyReplacesMaximalSubparts) {
   // As Rust's from_utf8_lossy: a truncated 3-byte sequence is one U+FFFD, lone bytes one each.
-  EXPECT_EQ(utf8_lossy("a\xe4\xb8" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(utf8_lossy("a\xe4\xb8"
+                       "b"),
+            "a\xef\xbf\xbd"
+            "b");
   EXPECT_EQ(utf8_lossy("\xff\xfe"), "\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_EQ(utf8_lossy("ok \xc3\xa9"), "ok \xc3\xa9");
 }

@@ -2,8 +2,8 @@
 
 #include "core/dtype.h"
 #include "core/error.h"
-#include "distributed/process_placement.h"
 #include "data/text_lines.h"
+#include "distributed/process_placement.h"
 #include "embed/model_reference.h"
 #include "embed/sentence_encoder.h"
 #include "io/embeddings_h5.h"
@@ -39,9 +39,9 @@ constexpr std::size_t kProgressThreshold = 512;
 
 int run_embed_command(int argc, char** argv) {
   EmbedArguments args;
-  CLI::App app{"Embed sentences with a BLOOM model folder (config.json, safetensors, tokenizer.json).",
-               "lacos-embed"};
-  app.add_option("--model", args.model, "HF model folder, or a sentence-transformers folder exported by lacos-exp")->required();
+  CLI::App app{"Embed sentences with a BLOOM model folder (config.json, safetensors, tokenizer.json).", "lacos-embed"};
+  app.add_option("--model", args.model, "HF model folder, or a sentence-transformers folder exported by lacos-exp")
+      ->required();
   app.add_option("--input", args.input, "UTF-8 text file, one sentence per line")->required();
   app.add_option("--output", args.output, "HDF5 file to write (dataset /embeddings)")->required();
   app.add_option("--pooling", args.pooling, "mean | weightedmean | lasttoken")->capture_default_str();
@@ -50,8 +50,8 @@ int run_embed_command(int argc, char** argv) {
   app.add_option("--dtype", args.dtype, "float32 | bfloat16 | float16 (CUDA only)")->capture_default_str();
   app.add_option("--device", args.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--padding-side", args.padding_side, "right | left")->capture_default_str();
-  app.add_option("--base-weights", args.base_weights,
-                 "float | int8 | int8-rowwise | int8-block64 ... int8-block4096")->capture_default_str();
+  app.add_option("--base-weights", args.base_weights, "float | int8 | int8-rowwise | int8-block64 ... int8-block4096")
+      ->capture_default_str();
   app.add_option("--adapter", args.adapter, "PEFT LoRA adapter folder to apply");
   app.add_option("--threads", args.threads, "CPU threads (default: this rank's cores)");
   app.add_flag("--quiet", args.quiet, "no progress bar");

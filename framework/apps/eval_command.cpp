@@ -17,10 +17,12 @@ int run_eval_command(int argc, char** argv) {
   std::int64_t max_length = 512, batch_size = 32;
   std::vector<std::string> files;
   int threads = 0;
-  CLI::App app{"Evaluate sentence embeddings on STS files ('sentence1 TAB sentence2 TAB score').\n"
-               "Prints {\"<file stem>\": {\"spearman\": x, \"pearson\": y, \"pairs\": n}, ...} (x100).",
-               "lacos-eval"};
-  app.add_option("--model", model, "HF model folder, or a sentence-transformers folder exported by lacos-exp")->required();
+  CLI::App app{
+      "Evaluate sentence embeddings on STS files ('sentence1 TAB sentence2 TAB score').\n"
+      "Prints {\"<file stem>\": {\"spearman\": x, \"pearson\": y, \"pairs\": n}, ...} (x100).",
+      "lacos-eval"};
+  app.add_option("--model", model, "HF model folder, or a sentence-transformers folder exported by lacos-exp")
+      ->required();
   app.add_option("--adapter", adapter, "PEFT LoRA adapter folder");
   app.add_option("--pooling", pooling, "mean | weightedmean | lasttoken")->capture_default_str();
   app.add_option("--max-length", max_length, "truncate to this many tokens")->capture_default_str();
@@ -29,8 +31,10 @@ int run_eval_command(int argc, char** argv) {
   app.add_option("--device", device, "auto | cpu | cuda")->capture_default_str();
   app.add_option("--base-weights", base_weights, "float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
   app.add_option("--threads", threads, "CPU threads (default: this rank's cores)");
-  app.add_option("files", files, "STS files (any format of data/: TSV, STS-B, stsb_multi_mt CSV, STS.input.* with "
-                 "gold, SICK) or SemEval year folders (STS12 ... STS16: subsets, .all and .mean)")->required();
+  app.add_option("files", files,
+                 "STS files (any format of data/: TSV, STS-B, stsb_multi_mt CSV, STS.input.* with "
+                 "gold, SICK) or SemEval year folders (STS12 ... STS16: subsets, .all and .mean)")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -59,7 +59,8 @@ int run_exp_command(int argc, char** argv) {
   app.add_flag("--dry-run", request.dry_run, "list the runs and their resolved differences, run nothing");
   app.add_option("--cfg", cfg, "print the resolved configuration ('job') and exit")->check(CLI::IsMember({"job"}));
   std::string resume;
-  app.add_option("--resume", resume, "continue the unfinished runs of a run or sweep folder (completed ones are skipped)");
+  app.add_option("--resume", resume,
+                 "continue the unfinished runs of a run or sweep folder (completed ones are skipped)");
   app.add_flag("--help-config", help_config, "list every configuration key with its type and default");
   app.add_flag("--version", version, "print what this build was compiled against and exit");
   try {
@@ -72,11 +73,14 @@ int run_exp_command(int argc, char** argv) {
     return 0;
   }
   if (help_config) {
-    std::cout << "Configuration keys (key, type, default, meaning):\n" << describe_schema() << "\n" << kPriority << "\n";
+    std::cout << "Configuration keys (key, type, default, meaning):\n"
+              << describe_schema() << "\n"
+              << kPriority << "\n";
     return 0;
   }
   if (!resume.empty()) {
-    if (!experiment_file.empty()) fail("--resume takes the run or sweep folder alone (the runs' config.yaml say the rest)");
+    if (!experiment_file.empty())
+      fail("--resume takes the run or sweep folder alone (the runs' config.yaml say the rest)");
     request.resume = resume;
   } else {
     if (experiment_file.empty()) fail("no experiment file given (try: lacos-exp experiments/quickstart.yaml)");

@@ -23,7 +23,8 @@ int run_prepare_data_command(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  const std::filesystem::path out = output.empty() ? std::filesystem::path(data_root) / "derived" : std::filesystem::path(output);
+  const std::filesystem::path out =
+      output.empty() ? std::filesystem::path(data_root) / "derived" : std::filesystem::path(output);
   for (const std::string& line : prepare_derived_data(data_root, out, seed).lines) std::cout << line << "\n";
   return 0;
 }

@@ -11,7 +11,8 @@ namespace lacos {
 int run_report_command(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string out = "report";
-  CLI::App app{"Write report.md, runs.csv, seeds.csv and SVG plots from run.h5 files and sweep folders.", "lacos-report"};
+  CLI::App app{"Write report.md, runs.csv, seeds.csv and SVG plots from run.h5 files and sweep folders.",
+               "lacos-report"};
   app.add_option("inputs", inputs, "sweep folders (searched for run.h5) and run.h5 files, in any mix")->required();
   app.add_option("--out", out, "output folder")->capture_default_str();
   try {

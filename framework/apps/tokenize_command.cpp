@@ -49,9 +49,10 @@ long tokenize_stream(const TokenizeOptions& options, std::istream& in, std::ostr
 
 int run_tokenize_command(int argc, char** argv) {
   TokenizeOptions options;
-  CLI::App app{"Tokenize JSON Lines of strings with a HF tokenizer.json (BLOOM's byte-level BPE).\n"
-               "stdin: one JSON string per line; stdout: one JSON array of token ids per line.",
-               "lacos-tokenize"};
+  CLI::App app{
+      "Tokenize JSON Lines of strings with a HF tokenizer.json (BLOOM's byte-level BPE).\n"
+      "stdin: one JSON string per line; stdout: one JSON array of token ids per line.",
+      "lacos-tokenize"};
   app.add_option("--tokenizer", options.tokenizer_path, "tokenizer.json file")->required();
   app.add_flag("--decode", options.decode, "read JSON arrays of ids, write JSON strings");
   app.add_flag("--skip-special-tokens", options.skip_special_tokens, "with --decode: drop special tokens");

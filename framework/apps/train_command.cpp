@@ -5,8 +5,8 @@
 #include "core/error.h"
 #include "distributed/mpi_environment.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -20,11 +20,11 @@ namespace fs = std::filesystem;
 
 // How a flag's value becomes its key's value.
 enum class FlagKind {
-  value,   // --lr 1e-3           -> optim.lr=1e-3
-  list,    // --lora-targets a b  -> lora.targets=['a','b']
-  paths,   // --eval x.tsv y.tsv  -> eval.sets=['/abs/x.tsv','/abs/y.tsv'] (relative to the working folder)
-  on,      // --rslora            -> lora.rslora=true
-  off,     // --quiet             -> experiment.progress=false
+  value,  // --lr 1e-3           -> optim.lr=1e-3
+  list,   // --lora-targets a b  -> lora.targets=['a','b']
+  paths,  // --eval x.tsv y.tsv  -> eval.sets=['/abs/x.tsv','/abs/y.tsv'] (relative to the working folder)
+  on,     // --rslora            -> lora.rslora=true
+  off,    // --quiet             -> experiment.progress=false
 };
 
 struct Flag {
@@ -36,26 +36,45 @@ struct Flag {
 // Every flag and the key it sets; `lacos-train --help` shows each key's default from the schema.
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> table = {
-      {"--train", "data.pairs", FlagKind::paths},          {"--nli", "data.nli", FlagKind::paths},
-      {"--eval", "eval.sets", FlagKind::paths},            {"--steps", "train.steps"},
-      {"--batch-size", "train.batch_size"},                {"--lr", "optim.lr"},
-      {"--schedule", "optim.schedule"},                    {"--warmup", "optim.warmup_steps"},
-      {"--max-grad-norm", "optim.max_grad_norm"},          {"--eval-every", "train.eval_every"},
-      {"--seed", "experiment.seed"},                       {"--lora-r", "lora.r"},
-      {"--lora-alpha", "lora.alpha"},                      {"--lora-dropout", "lora.dropout"},
-      {"--lora-targets", "lora.targets", FlagKind::list},  {"--rslora", "lora.rslora", FlagKind::on},
-      {"--save-for", "lora.save_for"},                     {"--optimizer", "optim.name"},
-      {"--weight-decay", "optim.weight_decay"},            {"--beta1", "optim.beta1"},
-      {"--beta2", "optim.beta2"},                          {"--eps", "optim.eps"},
-      {"--min-8bit-size", "optim.min_8bit_size"},          {"--optimizer-block-size", "optim.block_size"},
-      {"--mnr-scale", "train.mnr_scale"},                  {"--symmetric", "train.symmetric", FlagKind::on},
-      {"--hard-negatives", "data.hard_negatives", FlagKind::on}, {"--mini-batch", "train.mini_batch"},
-      {"--shuffle", "data.shuffle", FlagKind::on},         {"--no-duplicates", "data.no_duplicates", FlagKind::on},
+      {"--train", "data.pairs", FlagKind::paths},
+      {"--nli", "data.nli", FlagKind::paths},
+      {"--eval", "eval.sets", FlagKind::paths},
+      {"--steps", "train.steps"},
+      {"--batch-size", "train.batch_size"},
+      {"--lr", "optim.lr"},
+      {"--schedule", "optim.schedule"},
+      {"--warmup", "optim.warmup_steps"},
+      {"--max-grad-norm", "optim.max_grad_norm"},
+      {"--eval-every", "train.eval_every"},
+      {"--seed", "experiment.seed"},
+      {"--lora-r", "lora.r"},
+      {"--lora-alpha", "lora.alpha"},
+      {"--lora-dropout", "lora.dropout"},
+      {"--lora-targets", "lora.targets", FlagKind::list},
+      {"--rslora", "lora.rslora", FlagKind::on},
+      {"--save-for", "lora.save_for"},
+      {"--optimizer", "optim.name"},
+      {"--weight-decay", "optim.weight_decay"},
+      {"--beta1", "optim.beta1"},
+      {"--beta2", "optim.beta2"},
+      {"--eps", "optim.eps"},
+      {"--min-8bit-size", "optim.min_8bit_size"},
+      {"--optimizer-block-size", "optim.block_size"},
+      {"--mnr-scale", "train.mnr_scale"},
+      {"--symmetric", "train.symmetric", FlagKind::on},
+      {"--hard-negatives", "data.hard_negatives", FlagKind::on},
+      {"--mini-batch", "train.mini_batch"},
+      {"--shuffle", "data.shuffle", FlagKind::on},
+      {"--no-duplicates", "data.no_duplicates", FlagKind::on},
       {"--activation-checkpointing", "train.activation_checkpointing", FlagKind::on},
-      {"--base-weights", "model.base_weights"},            {"--dtype", "model.dtype"},
-      {"--device", "model.device"},                        {"--pooling", "encoder.pooling"},
-      {"--max-length", "train.max_length"},                {"--checkpoint-every", "train.checkpoint_every"},
-      {"--threads", "experiment.threads"},                 {"--quiet", "experiment.progress", FlagKind::off},
+      {"--base-weights", "model.base_weights"},
+      {"--dtype", "model.dtype"},
+      {"--device", "model.device"},
+      {"--pooling", "encoder.pooling"},
+      {"--max-length", "train.max_length"},
+      {"--checkpoint-every", "train.checkpoint_every"},
+      {"--threads", "experiment.threads"},
+      {"--quiet", "experiment.progress", FlagKind::off},
   };
   return table;
 }
@@ -96,9 +115,10 @@ std::string help_of(const Flag& flag) {
 
 int run_train_command(int argc, char** argv) {
   MpiEnvironment mpi(&argc, &argv);
-  CLI::App app{"Fine-tune LoRA adapters on a BLOOM with the multiple-negatives ranking loss: one lacos-exp run, "
-               "configured by flags (each sets the configuration key it names; lacos-exp --help-config lists them all).",
-               "lacos-train"};
+  CLI::App app{
+      "Fine-tune LoRA adapters on a BLOOM with the multiple-negatives ranking loss: one lacos-exp run, "
+      "configured by flags (each sets the configuration key it names; lacos-exp --help-config lists them all).",
+      "lacos-train"};
   std::string model, output;
   std::vector<std::string> overrides;
   bool print_config = false;
@@ -129,7 +149,8 @@ int run_train_command(int argc, char** argv) {
   request.overrides = {"experiment.name=lacos-train", "model.path=" + quoted(model_path.string()),
                        "model.name=" + quoted(model_path.filename().string())};
   for (const Flag& flag : flags()) {
-    const bool set = (flag.kind == FlagKind::on || flag.kind == FlagKind::off) ? switched[flag.name] : !given[flag.name].empty();
+    const bool set =
+        (flag.kind == FlagKind::on || flag.kind == FlagKind::off) ? switched[flag.name] : !given[flag.name].empty();
     if (set) request.overrides.push_back(override_of(flag, given[flag.name]));
   }
   request.overrides.insert(request.overrides.end(), overrides.begin(), overrides.end());

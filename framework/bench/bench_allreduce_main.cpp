@@ -6,10 +6,10 @@
 // The adapter's shapes come from apply_lora on one layer of each shape (small vocabulary: the
 // embedding carries no adapter), so the figures follow the code, not a formula kept beside it.
 #include "apps/app_main.h"
-#include "distributed/process_placement.h"
 #include "distributed/gradient_sync.h"
 #include "distributed/make_communicator.h"
 #include "distributed/mpi_environment.h"
+#include "distributed/process_placement.h"
 #include "lora/apply_lora.h"
 #include "model/random_init.h"
 
@@ -27,7 +27,8 @@ std::vector<std::pair<std::string, torch::Tensor>> adapter_of(const std::string&
   const std::int64_t layers = one_layer.n_layer;
   one_layer.n_layer = 1;
   one_layer.vocab_size = 16;
-  lacos::BloomModel model = lacos::make_random_bloom(one_layer, torch::TensorOptions(), 0, lacos::WeightFormat::parse("int8"));
+  lacos::BloomModel model =
+      lacos::make_random_bloom(one_layer, torch::TensorOptions(), 0, lacos::WeightFormat::parse("int8"));
   lacos::LoraConfig lora;
   lora.r = rank;
   lora.alpha = 2.0 * rank;
@@ -35,7 +36,8 @@ std::vector<std::pair<std::string, torch::Tensor>> adapter_of(const std::string&
   std::vector<std::pair<std::string, torch::Tensor>> parameters;
   for (std::int64_t layer = 0; layer < layers; ++layer) {
     for (const auto& [name, parameter] : lacos::trainable_parameters(*model)) {
-      parameters.emplace_back(fmt::format("layer{}.{}", layer, name), torch::randn(parameter.sizes()).requires_grad_(true));
+      parameters.emplace_back(fmt::format("layer{}.{}", layer, name),
+                              torch::randn(parameter.sizes()).requires_grad_(true));
     }
   }
   return parameters;
@@ -79,7 +81,9 @@ int main(int argc, char** argv) {
         communicator->barrier();
         const auto start = std::chrono::steady_clock::now();
         sync.average_gradients();
-        if (i >= 2) milliseconds.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        if (i >= 2)
+          milliseconds.push_back(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
       }
       std::sort(milliseconds.begin(), milliseconds.end());
       const double median = milliseconds.empty() ? 0.0 : milliseconds[milliseconds.size() / 2];

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
     std::int64_t batch = 8, seq = 64;
     int warmup = 1, steps = 5, threads = 0;
     CLI::App app{"Measure BLOOM forward throughput on random weights", "lacos-bench-forward"};
-    app.add_option("--shape", shape, "bloom-560m | bloom-1b1 | bloom-1b7 | bloom-3b | bloom-7b1")->capture_default_str();
+    app.add_option("--shape", shape, "bloom-560m | bloom-1b1 | bloom-1b7 | bloom-3b | bloom-7b1")
+        ->capture_default_str();
     app.add_option("--dtype", dtype, "float32 | bfloat16 | float16 (CUDA)")->capture_default_str();
     app.add_option("--device", device, "auto | cpu | cuda")->capture_default_str();
     app.add_option("--batch", batch, "sequences per batch")->capture_default_str();
@@ -45,12 +46,13 @@ int main(int argc, char** argv) {
     for (int i = 0; i < steps; ++i) run_once();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double tokens_per_second = steps * batch * seq / seconds;
-    std::printf("%s %s on %s (%d threads): batch %lld x %lld tokens, %d steps: %.0f tokens/s, %.1f sentences/s, "
-                "%.1f GFLOP/s (2 x %lld non-embedding params x tokens/s)\n",
-                shape.c_str(), dtype.c_str(), target.str().c_str(), setup.threads, static_cast<long long>(batch),
-                static_cast<long long>(seq), steps, tokens_per_second, tokens_per_second / seq,
-                2.0 * config.non_embedding_parameter_count() * tokens_per_second / 1e9,
-                static_cast<long long>(config.non_embedding_parameter_count()));
+    std::printf(
+        "%s %s on %s (%d threads): batch %lld x %lld tokens, %d steps: %.0f tokens/s, %.1f sentences/s, "
+        "%.1f GFLOP/s (2 x %lld non-embedding params x tokens/s)\n",
+        shape.c_str(), dtype.c_str(), target.str().c_str(), setup.threads, static_cast<long long>(batch),
+        static_cast<long long>(seq), steps, tokens_per_second, tokens_per_second / seq,
+        2.0 * config.non_embedding_parameter_count() * tokens_per_second / 1e9,
+        static_cast<long long>(config.non_embedding_parameter_count()));
     return 0;
   });
 }

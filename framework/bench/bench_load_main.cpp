@@ -2,16 +2,15 @@
 // size of the loaded model (float or int8 base). Shows that loading shard by shard keeps the peak
 // near the model: the tensor peak (lacos' CPU allocator tracker) and the process's resident peak.
 #include "apps/app_main.h"
-#include "core/process_memory.h"
 #include "core/cpu_memory.h"
 #include "core/dtype.h"
+#include "core/process_memory.h"
 #include "distributed/process_placement.h"
 #include "model/checkpoint_loader.h"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
-
 
 int main(int argc, char** argv) {
   return lacos::run_main("lacos-bench-load", [&] {
@@ -34,11 +33,13 @@ int main(int argc, char** argv) {
     const double model_gib = tracker.current_bytes() / gib;  // parameters and int8 buffers
     const double tensor_peak_gib = tracker.peak_bytes() / gib;
     const double peak_gib = lacos::resident_peak_bytes() / gib;
-    std::printf("loaded %s as %s, %s base, in %.2f s (%zu shard file(s))\n", folder.c_str(), dtype.c_str(), base.c_str(),
-                seconds, lacos::checkpoint_files(folder).size());
-    std::printf("model tensors %.3f GiB, tensor peak while loading %.3f GiB; process RSS before load %.3f GiB, "
-                "after %.3f GiB, peak %.3f GiB, peak / (before + model) = %.3f\n",
-                model_gib, tensor_peak_gib, rss_before, lacos::resident_bytes() / gib, peak_gib, peak_gib / (rss_before + model_gib));
+    std::printf("loaded %s as %s, %s base, in %.2f s (%zu shard file(s))\n", folder.c_str(), dtype.c_str(),
+                base.c_str(), seconds, lacos::checkpoint_files(folder).size());
+    std::printf(
+        "model tensors %.3f GiB, tensor peak while loading %.3f GiB; process RSS before load %.3f GiB, "
+        "after %.3f GiB, peak %.3f GiB, peak / (before + model) = %.3f\n",
+        model_gib, tensor_peak_gib, rss_before, lacos::resident_bytes() / gib, peak_gib,
+        peak_gib / (rss_before + model_gib));
     return 0;
   });
 }

@@ -17,20 +17,20 @@
 #include "core/dtype.h"
 #include "core/host_sync.h"
 #include "core/process_memory.h"
+#include "distributed/communicator.h"
 #include "distributed/process_placement.h"
 #include "embed/batch_encoder.h"
 #include "lora/apply_lora.h"
 #include "model/checkpoint_loader.h"
 #include "model/pooling.h"
 #include "model/random_init.h"
-#include "distributed/communicator.h"
 #include "train/train_step.h"
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <iostream>
@@ -67,7 +67,8 @@ std::vector<TokenIds> sentences(std::int64_t count, std::int64_t tokens, std::in
   std::vector<TokenIds> out(static_cast<std::size_t>(count));
   for (std::int64_t i = 0; i < count; ++i) {
     for (std::int64_t t = 0; t < tokens; ++t) {
-      out[static_cast<std::size_t>(i)].push_back(static_cast<std::int32_t>(4 + (i * 7919 + t * 104729 + salt) % (vocab - 4)));
+      out[static_cast<std::size_t>(i)].push_back(
+          static_cast<std::int32_t>(4 + (i * 7919 + t * 104729 + salt) % (vocab - 4)));
     }
   }
   return out;
@@ -76,8 +77,8 @@ std::vector<TokenIds> sentences(std::int64_t count, std::int64_t tokens, std::in
 // Mean seconds of `body` over `repeats` runs after `warmup`; the host waits for the device only at
 // both ends, so queued work overlaps as in training. `sync_debug` covers the timed runs alone.
 template <typename Body>
-double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&& body, SyncDebug sync_debug = SyncDebug::off,
-                    const std::string& profile = "") {
+double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&& body,
+                    SyncDebug sync_debug = SyncDebug::off, const std::string& profile = "") {
   for (int i = 0; i < warmup; ++i) body();
   synchronize(device);
   reset_peak_memory(device);
@@ -118,7 +119,10 @@ nlohmann::json measure(const std::string& shape, const std::string& setting, con
   torch::manual_seed(0);
   apply_lora(*model, lora);
   model->set_activation_checkpointing(setting == "lean");
-  nlohmann::json row = {{"shape", shape}, {"setting", setting}, {"base", w.base}, {"dtype", dtype_name(w.dtype)},
+  nlohmann::json row = {{"shape", shape},
+                        {"setting", setting},
+                        {"base", w.base},
+                        {"dtype", dtype_name(w.dtype)},
                         {"params_total", config.parameter_count()},
                         {"params_non_embedding", config.non_embedding_parameter_count()}};
 
@@ -131,9 +135,9 @@ nlohmann::json measure(const std::string& shape, const std::string& setting, con
   recipe.optimizer = AdamOptions::from_name(w.optimizer, "--optimizer");
   TrainStep train_step(encoder, trainable_parameters(*model), recipe, single_process_communicator());
   model->train();
-  const double step_seconds = mean_seconds(w.device, w.warmup, w.steps, [&] {
-    train_step.run(batch, /*learning_rate=*/1e-4, /*with_norm=*/false);
-  }, w.sync_debug, w.profile);
+  const double step_seconds = mean_seconds(
+      w.device, w.warmup, w.steps, [&] { train_step.run(batch, /*learning_rate=*/1e-4, /*with_norm=*/false); },
+      w.sync_debug, w.profile);
   row["optimizer_fraction_8bit"] = train_step.optimizer().fraction_8bit();
   const double tokens_per_step = 2.0 * w.pairs * w.tokens;
   const double tokens_per_second = tokens_per_step / step_seconds;
@@ -193,23 +197,31 @@ int run(int argc, char** argv) {
   double peak_tflops = 0;
   bool json = false;
   CLI::App app{"LoRA + MNR training and embedding throughput on random BLOOMs of real shapes", "lacos-bench"};
-  app.add_option("--shapes", shapes, "bloom-560m ... bloom-7b1, small, or a HF model folder (default: small on CPU; "
-                                     "560m, 1b7, 7b1 on GPU)");
-  app.add_option("--settings", settings, "default (8-bit base) and/or lean (+ activation checkpointing)")->capture_default_str();
+  app.add_option("--shapes", shapes,
+                 "bloom-560m ... bloom-7b1, small, or a HF model folder (default: small on CPU; "
+                 "560m, 1b7, 7b1 on GPU)");
+  app.add_option("--settings", settings, "default (8-bit base) and/or lean (+ activation checkpointing)")
+      ->capture_default_str();
   app.add_option("--device", device, "auto | cpu | cuda[:N]")->capture_default_str();
-  app.add_option("--dtype", dtype, "compute dtype: auto (bfloat16 on CUDA, and on a CPU where bfloat16 is native "
-                                   "and measured faster, else float32) | float32 | bfloat16 | float16")->capture_default_str();
-  app.add_option("--base", w.base, "frozen base weights: float | int8 | int8-rowwise | int8-block<N>")->capture_default_str();
-  app.add_option("--optimizer", w.optimizer, "adamw8bit (lacos-exp's default) | adamw | adam | adam8bit")->capture_default_str();
+  app.add_option("--dtype", dtype,
+                 "compute dtype: auto (bfloat16 on CUDA, and on a CPU where bfloat16 is native "
+                 "and measured faster, else float32) | float32 | bfloat16 | float16")
+      ->capture_default_str();
+  app.add_option("--base", w.base, "frozen base weights: float | int8 | int8-rowwise | int8-block<N>")
+      ->capture_default_str();
+  app.add_option("--optimizer", w.optimizer, "adamw8bit (lacos-exp's default) | adamw | adam | adam8bit")
+      ->capture_default_str();
   app.add_option("--pairs", w.pairs, "pairs per step (2 sequences each)")->capture_default_str();
   app.add_option("--tokens", w.tokens, "tokens per sequence")->capture_default_str();
   app.add_option("--warmup", w.warmup, "untimed steps first (default 3; 1 on CPU)");
   app.add_option("--steps", w.steps, "timed steps, mean reported (default 10; 3 on CPU)");
   app.add_option("--embed-sentences", w.embed_sentences, "sentences per embedding batch")->capture_default_str();
-  app.add_option("--peak-tflops", peak_tflops,
-                 "device peak for MFU (default on a GPU: 790, the H100's measured bf16 matmul; on a CPU: measured here)");
+  app.add_option(
+      "--peak-tflops", peak_tflops,
+      "device peak for MFU (default on a GPU: 790, the H100's measured bf16 matmul; on a CPU: measured here)");
   app.add_flag("--json", json, "print one JSON object instead of the table");
-  app.add_option("--profile", w.profile, "write a Chrome trace (LibTorch's profiler) of the timed training steps to this file");
+  app.add_option("--profile", w.profile,
+                 "write a Chrome trace (LibTorch's profiler) of the timed training steps to this file");
   bool sync_debug = false;
   app.add_flag("--sync-debug", sync_debug,
                "run the timed training steps under CUDA's sync-debug mode set to error: any host synchronisation "
@@ -226,7 +238,8 @@ int run(int argc, char** argv) {
   w.dtype = parse_compute_dtype_for(dtype, w.device);
   check_dtype_supported(w.dtype, w.device);
   const bool gpu = w.device.is_cuda();
-  if (shapes.empty()) shapes = gpu ? std::vector<std::string>{"bloom-560m", "bloom-1b7", "bloom-7b1"} : std::vector<std::string>{"small"};
+  if (shapes.empty())
+    shapes = gpu ? std::vector<std::string>{"bloom-560m", "bloom-1b7", "bloom-7b1"} : std::vector<std::string>{"small"};
   if (app.count("--warmup") == 0 && !gpu) w.warmup = 1;
   if (app.count("--steps") == 0 && !gpu) w.steps = 3;
   const bool peak_measured = peak_tflops <= 0 && !gpu;
@@ -235,7 +248,8 @@ int run(int argc, char** argv) {
   nlohmann::json results = nlohmann::json::array();
   for (const std::string& shape : shapes) {
     for (const std::string& setting : settings) {
-      if (setting != "default" && setting != "lean") fail("--settings: unknown setting '{}' (expected default or lean)", setting);
+      if (setting != "default" && setting != "lean")
+        fail("--settings: unknown setting '{}' (expected default or lean)", setting);
       if (!json) std::fprintf(stderr, "lacos-bench: %s, %s ...\n", shape.c_str(), setting.c_str());
       results.push_back(measure(shape, setting, w, peak_tflops, /*with_embedding=*/setting == settings.front()));
     }
@@ -245,17 +259,23 @@ int run(int argc, char** argv) {
                            {"libtorch", TORCH_VERSION},
                            {"peak_tflops", peak_tflops},
                            {"peak_tflops_measured", peak_measured},
-                           {"workload", {{"pairs", w.pairs}, {"tokens", w.tokens}, {"warmup", w.warmup}, {"steps", w.steps},
-                                         {"optimizer", w.optimizer}, {"lora", "r=8 alpha=16 dropout=0.05 query_key_value"},
-                                         {"embed_sentences", w.embed_sentences}}},
+                           {"workload",
+                            {{"pairs", w.pairs},
+                             {"tokens", w.tokens},
+                             {"warmup", w.warmup},
+                             {"steps", w.steps},
+                             {"optimizer", w.optimizer},
+                             {"lora", "r=8 alpha=16 dropout=0.05 query_key_value"},
+                             {"embed_sentences", w.embed_sentences}}},
                            {"results", results}};
   if (json) {
     std::cout << report.dump() << "\n";
   } else {
-    std::cout << fmt::format("lacos-bench on {} (LibTorch {}), {} pairs x 2 x {} tokens, mean of {} steps after {}; "
-                             "MFU against {:.3f} TFLOP/s ({})\n",
-                             report["device"].get<std::string>(), TORCH_VERSION, w.pairs, w.tokens, w.steps, w.warmup,
-                             peak_tflops, peak_measured ? "this CPU's measured matmul rate" : "given peak");
+    std::cout << fmt::format(
+        "lacos-bench on {} (LibTorch {}), {} pairs x 2 x {} tokens, mean of {} steps after {}; "
+        "MFU against {:.3f} TFLOP/s ({})\n",
+        report["device"].get<std::string>(), TORCH_VERSION, w.pairs, w.tokens, w.steps, w.warmup, peak_tflops,
+        peak_measured ? "this CPU's measured matmul rate" : "given peak");
     print_table(results);
   }
   return 0;

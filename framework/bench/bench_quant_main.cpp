@@ -2,8 +2,8 @@
 // parameter, how close int8-base embeddings stay to float32 ones (mean cosine over an STS file's
 // sentences), and the embedding time ratio against float32 on this machine.
 #include "apps/app_main.h"
-#include "distributed/process_placement.h"
 #include "data/sts_file.h"
+#include "distributed/process_placement.h"
 #include "embed/sentence_encoder.h"
 #include "model/weight_targets.h"
 
@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
     const auto [float_seconds, float_bytes, parameters] = run("float", &reference);
     std::printf("%s: %zu distinct sentences of %s, %d threads, max_length 64, batch 64\n", model_dir.c_str(),
                 sentences.size(), sts_file.c_str(), threads.threads);
-    std::printf("| base weights | bytes / frozen parameter | mean cosine to float32 | min cosine | time (s) | time / float32 |\n");
+    std::printf(
+        "| base weights | bytes / frozen parameter | mean cosine to float32 | min cosine | time (s) | time / float32 |\n");
     std::printf("|---|---|---|---|---|---|\n");
     std::printf("| float32 | %.3f | 1 | 1 | %.3f | 1.00 |\n", float_bytes / parameters, float_seconds);
     for (const std::string& layout : layouts) {

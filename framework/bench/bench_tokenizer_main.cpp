@@ -41,8 +41,14 @@ int main(int argc, char** argv) {
     for (const auto& line : lines) bytes += line.size();
     std::printf("tokenizer: %s (%zu entries, %zu merges)\n", tokenizer_path.c_str(), tokenizer.vocab_size(),
                 tokenizer.model().merge_count());
-    std::printf("load: best %.3f s, mean %.3f s over %d loads\n", *std::min_element(load_times.begin(), load_times.end()),
-                [&] { double s = 0; for (double t : load_times) s += t; return s / load_times.size(); }(), loads);
+    std::printf(
+        "load: best %.3f s, mean %.3f s over %d loads\n", *std::min_element(load_times.begin(), load_times.end()),
+        [&] {
+          double s = 0;
+          for (double t : load_times) s += t;
+          return s / load_times.size();
+        }(),
+        loads);
     std::printf("corpus: %zu lines, %.1f MB\n", lines.size(), bytes / 1e6);
     std::vector<std::int32_t> ids;
     for (int pass = 0; pass < passes; ++pass) {
@@ -55,8 +61,8 @@ int main(int argc, char** argv) {
       }
       const double elapsed = seconds_since(start);
       std::printf("encode pass %d (%s cache): %zu tokens in %.3f s = %.2f M tokens/s, %.1f MB/s, %.2f bytes/token\n",
-                  pass + 1, pass == 0 ? "cold" : "warm", tokens, elapsed, tokens / elapsed / 1e6,
-                  bytes / elapsed / 1e6, static_cast<double>(bytes) / tokens);
+                  pass + 1, pass == 0 ? "cold" : "warm", tokens, elapsed, tokens / elapsed / 1e6, bytes / elapsed / 1e6,
+                  static_cast<double>(bytes) / tokens);
     }
     return 0;
   });

@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
 
     const lacos::BloomConfig config = lacos::BloomConfig::preset(shape);
     const std::int64_t before = lacos::current_memory_bytes(target);
-    lacos::BloomModel model = lacos::make_random_bloom(config, torch::TensorOptions().dtype(compute).device(target),
-                                                       0, lacos::WeightFormat::parse(base));
+    lacos::BloomModel model = lacos::make_random_bloom(config, torch::TensorOptions().dtype(compute).device(target), 0,
+                                                       lacos::WeightFormat::parse(base));
     lacos::LoraConfig lora;
     lora.r = rank;
     lora.alpha = 2.0 * rank;
@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
     for (std::int64_t i = 0; i < pairs; ++i) {
       const auto sentence = [&](std::int64_t salt) {
         lacos::TokenIds ids;
-        for (std::int64_t t = 0; t < tokens; ++t) ids.push_back(static_cast<std::int32_t>(4 + (i * 7919 + t * 104729 + salt) % 250000));
+        for (std::int64_t t = 0; t < tokens; ++t)
+          ids.push_back(static_cast<std::int32_t>(4 + (i * 7919 + t * 104729 + salt) % 250000));
         return ids;
       };
       batch.anchors.push_back(sentence(1));
@@ -71,11 +72,12 @@ int main(int argc, char** argv) {
     lacos::synchronize(target);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
     const double peak = static_cast<double>(lacos::peak_memory_bytes(target) - before);
-    std::printf("%s %s base=%s on %s, LoRA r=%lld on query_key_value, %lld pairs x %lld tokens: step %.3f s "
-                "(%.0f tokens/s), model %.3f GiB (%.3f bytes/parameter), peak tensor memory %.3f GiB\n",
-                shape.c_str(), dtype.c_str(), base.c_str(), target.str().c_str(), static_cast<long long>(rank),
-                static_cast<long long>(pairs), static_cast<long long>(tokens), seconds, 2.0 * pairs * tokens / seconds,
-                model_bytes / (1 << 30), model_bytes / config.parameter_count(), peak / (1 << 30));
+    std::printf(
+        "%s %s base=%s on %s, LoRA r=%lld on query_key_value, %lld pairs x %lld tokens: step %.3f s "
+        "(%.0f tokens/s), model %.3f GiB (%.3f bytes/parameter), peak tensor memory %.3f GiB\n",
+        shape.c_str(), dtype.c_str(), base.c_str(), target.str().c_str(), static_cast<long long>(rank),
+        static_cast<long long>(pairs), static_cast<long long>(tokens), seconds, 2.0 * pairs * tokens / seconds,
+        model_bytes / (1 << 30), model_bytes / config.parameter_count(), peak / (1 << 30));
     return 0;
   });
 }

@@ -48,13 +48,15 @@ void check_parity(const std::filesystem::path& fixtures, const torch::Device& de
         BloomModel model = load_bloom(fixtures / name, options);
         const torch::Tensor hidden = model->forward(ids, mask).to(torch::kCPU).to(torch::kFloat32);
         const torch::Tensor pooled = pool(hidden, mask, Pooling::Mean);
-        const std::string what = fmt::format("parity {} {} padding {} on {}", name, padding, dtype_name(dtype), device.str());
+        const std::string what =
+            fmt::format("parity {} {} padding {} on {}", name, padding, dtype_name(dtype), device.str());
         if (dtype == torch::kFloat32) {
           const torch::Tensor real = mask.to(torch::kBool).unsqueeze(-1).expand_as(expected);
           const double hidden_error = (hidden - expected).abs().masked_select(real).max().item<double>();
           const double pooled_error = (pooled - pooled_expected).abs().max().item<double>();
           report(hidden_error <= 1e-4 && pooled_error <= 1e-4,
-                 fmt::format("{}: max |hidden - HF| {:.3g}, max |pooled - HF| {:.3g} (limit 1e-4)", what, hidden_error, pooled_error));
+                 fmt::format("{}: max |hidden - HF| {:.3g}, max |pooled - HF| {:.3g} (limit 1e-4)", what, hidden_error,
+                             pooled_error));
         } else {
           const double cosine = torch::cosine_similarity(pooled, pooled_expected, 1).min().item<double>();
           report(cosine > 0.999, fmt::format("{}: min cosine to HF float32 {:.5f} (limit 0.999)", what, cosine));
@@ -114,8 +116,9 @@ void check_attention_backward(const torch::Device& device) {
       const double limit = dtype == torch::kFloat32 ? 1e-4 : 0.05;
       report(finite && worst <= limit,
              fmt::format("fused attention vs explicit, {} on {}, L = {}: output and {} LoRA gradients {}, max error / "
-                         "max |value| {:.3g} (limit {:g})", dtype_name(dtype), device.str(), length, math.size() - 1,
-                         finite ? "finite" : "NOT FINITE", worst, limit));
+                         "max |value| {:.3g} (limit {:g})",
+                         dtype_name(dtype), device.str(), length, math.size() - 1, finite ? "finite" : "NOT FINITE",
+                         worst, limit));
     }
   }
 }

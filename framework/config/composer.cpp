@@ -1,8 +1,8 @@
 #include "config/composer.h"
 
 #include "config/config_schema.h"
-#include "config/interpolation.h"
 #include "config/did_you_mean.h"
+#include "config/interpolation.h"
 #include "core/error.h"
 
 #include <fmt/ranges.h>
@@ -22,11 +22,13 @@ ExperimentComposer::ExperimentComposer(fs::path experiment_file)
   body_ = load_config_file(file_);
   if (!body_.is_map()) fail("{}: an experiment file must be a mapping of settings", body_.origin);
   if (const ConfigNode* defaults = body_.find("defaults")) {
-    if (!defaults->is_list()) fail("{}: 'defaults' must be a list such as [{{model: bloom-560m}}, _self_]", defaults->origin);
+    if (!defaults->is_list())
+      fail("{}: 'defaults' must be a list such as [{{model: bloom-560m}}, _self_]", defaults->origin);
     for (const ConfigNode& item : defaults->items) {
       if (item.is_scalar()) {
         defaults_.push_back({"", item.scalar, item.origin});
-      } else if (item.is_map() && item.entries.size() == 1 && (item.entries[0].second.is_scalar() || item.entries[0].second.is_null())) {
+      } else if (item.is_map() && item.entries.size() == 1 &&
+                 (item.entries[0].second.is_scalar() || item.entries[0].second.is_null())) {
         const auto& [group, option] = item.entries[0];
         defaults_.push_back({group, option.is_null() ? "" : option.scalar, option.origin});
       } else {
@@ -37,7 +39,8 @@ ExperimentComposer::ExperimentComposer(fs::path experiment_file)
   }
   sweep_ = ConfigNode::make_map(file_.string());
   if (const ConfigNode* sweep = body_.find("sweep")) {
-    if (!sweep->is_map()) fail("{}: 'sweep' must map keys to lists of values, e.g. sweep: {{model: [a, b]}}", sweep->origin);
+    if (!sweep->is_map())
+      fail("{}: 'sweep' must map keys to lists of values, e.g. sweep: {{model: [a, b]}}", sweep->origin);
     sweep_ = *sweep;
     body_.erase("sweep");
   }
@@ -45,7 +48,8 @@ ExperimentComposer::ExperimentComposer(fs::path experiment_file)
 
 bool ExperimentComposer::is_group(const std::string& key) const {
   if (key.find('.') != std::string::npos) return false;
-  for (const DefaultEntry& entry : defaults_) if (entry.group == key) return true;
+  for (const DefaultEntry& entry : defaults_)
+    if (entry.group == key) return true;
   return !conf_dir_.empty() && fs::is_directory(conf_dir_ / key);
 }
 
@@ -60,8 +64,8 @@ std::vector<std::string> ExperimentComposer::group_options(const std::string& gr
 }
 
 ConfigNode ExperimentComposer::load_group_option(const DefaultEntry& entry) const {
-  const fs::path path = entry.group.empty() ? conf_dir_ / (entry.option + ".yaml")
-                                            : conf_dir_ / entry.group / (entry.option + ".yaml");
+  const fs::path path =
+      entry.group.empty() ? conf_dir_ / (entry.option + ".yaml") : conf_dir_ / entry.group / (entry.option + ".yaml");
   if (fs::is_regular_file(path)) return load_config_file(path);
   if (entry.group.empty()) fail("{}: config '{}' not found (looked for {})", entry.origin, entry.option, path.string());
   const std::vector<std::string> options = group_options(entry.group);
@@ -81,19 +85,22 @@ ComposedConfig ExperimentComposer::compose(const std::vector<ConfigOverride>& ov
       value_overrides.push_back(override_);
       continue;
     }
-    auto it = std::find_if(defaults.begin(), defaults.end(), [&](const DefaultEntry& e) { return e.group == override_.key; });
+    auto it =
+        std::find_if(defaults.begin(), defaults.end(), [&](const DefaultEntry& e) { return e.group == override_.key; });
     const std::string origin = "command line: " + override_.text;
     if (override_.kind == ConfigOverride::Kind::Delete) {
       if (it == defaults.end()) fail("{}: group '{}' is not in the defaults list", origin, override_.key);
       defaults.erase(it);
     } else if (it != defaults.end()) {
       if (override_.kind == ConfigOverride::Kind::Add)
-        fail("{}: group '{}' is already chosen ({}); write {}={}", origin, override_.key, it->option, override_.key, override_.value);
+        fail("{}: group '{}' is already chosen ({}); write {}={}", origin, override_.key, it->option, override_.key,
+             override_.value);
       it->option = override_.value;
       it->origin = origin;
     } else {
       // A group the file does not choose: added just before the file's own body.
-      auto self = std::find_if(defaults.begin(), defaults.end(), [](const DefaultEntry& e) { return e.option == "_self_"; });
+      auto self =
+          std::find_if(defaults.begin(), defaults.end(), [](const DefaultEntry& e) { return e.option == "_self_"; });
       defaults.insert(self, DefaultEntry{override_.key, override_.value, origin});
     }
   }

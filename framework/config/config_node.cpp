@@ -33,24 +33,22 @@ ConfigNode convert(const YAML::Node& node, const std::string& file) {
         out.entries.back().second.origin = convert(entry.first, file).origin;
       }
       break;
-    default:
-      out.kind = ConfigNode::Kind::Null;
+    default: out.kind = ConfigNode::Kind::Null;
   }
   return out;
 }
 
 void emit(const ConfigNode& node, YAML::Emitter& out) {
   switch (node.kind) {
-    case ConfigNode::Kind::Null:
-      out << YAML::Null;
-      break;
+    case ConfigNode::Kind::Null: out << YAML::Null; break;
     case ConfigNode::Kind::Scalar:
       if (node.quoted) out << YAML::DoubleQuoted;
       out << node.scalar;
       break;
     case ConfigNode::Kind::List: {
       const bool flat = [&] {
-        for (const auto& item : node.items) if (!item.is_scalar()) return false;
+        for (const auto& item : node.items)
+          if (!item.is_scalar()) return false;
         return true;
       }();
       if (flat) out << YAML::Flow;
@@ -89,12 +87,14 @@ ConfigNode ConfigNode::make_map(std::string origin) {
 }
 
 const ConfigNode* ConfigNode::find(const std::string& key) const {
-  for (const auto& entry : entries) if (entry.first == key) return &entry.second;
+  for (const auto& entry : entries)
+    if (entry.first == key) return &entry.second;
   return nullptr;
 }
 
 ConfigNode* ConfigNode::find(const std::string& key) {
-  for (auto& entry : entries) if (entry.first == key) return &entry.second;
+  for (auto& entry : entries)
+    if (entry.first == key) return &entry.second;
   return nullptr;
 }
 

@@ -15,11 +15,11 @@ struct ConfigNode {
   enum class Kind { Null, Scalar, List, Map };
 
   Kind kind = Kind::Null;
-  std::string scalar;   // the text of a scalar, as written
-  bool quoted = false;  // written in quotes: a string, never a number or a boolean
-  std::vector<ConfigNode> items;                             // Kind::List
-  std::vector<std::pair<std::string, ConfigNode>> entries;   // Kind::Map, in file order
-  std::string origin;   // "file:line" or "command line: a.b=1"
+  std::string scalar;                                       // the text of a scalar, as written
+  bool quoted = false;                                      // written in quotes: a string, never a number or a boolean
+  std::vector<ConfigNode> items;                            // Kind::List
+  std::vector<std::pair<std::string, ConfigNode>> entries;  // Kind::Map, in file order
+  std::string origin;                                       // "file:line" or "command line: a.b=1"
 
   static ConfigNode make_scalar(std::string text, std::string origin, bool quoted = false);
   static ConfigNode make_map(std::string origin);

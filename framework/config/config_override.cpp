@@ -78,9 +78,11 @@ std::vector<std::string> expand_range(const std::string& arguments, const std::s
   std::vector<std::string> values;
   // Index-based, so 0.1 steps do not accumulate rounding (range(0.1,0.4,0.1) gives 3 values).
   const double count = std::ceil((stop - start) / step - 1e-9);
-  for (long long i = 0; i < static_cast<long long>(count); ++i) values.push_back(format_number(start + i * step, integers));
+  for (long long i = 0; i < static_cast<long long>(count); ++i)
+    values.push_back(format_number(start + i * step, integers));
   if (values.empty()) fail("{}: range({}) is empty", where, arguments);
-  if (values.size() > 10000) fail("{}: range({}) has {} values; that is surely a mistake", where, arguments, values.size());
+  if (values.size() > 10000)
+    fail("{}: range({}) has {} values; that is surely a mistake", where, arguments, values.size());
   return values;
 }
 
@@ -107,8 +109,10 @@ ConfigOverride parse_override(const std::string& text) {
     out.value = trim(rest.substr(equals + 1));
   }
   if (!valid_key(out.key)) {
-    fail("command line: '{}' is not an override; expected key=value, +key=value, ++key=value, ~key or group=option "
-         "(keys are dotted names such as optim.lr)", text);
+    fail(
+        "command line: '{}' is not an override; expected key=value, +key=value, ++key=value, ~key or group=option "
+        "(keys are dotted names such as optim.lr)",
+        text);
   }
   if (!out.has_value && out.kind != ConfigOverride::Kind::Delete) {
     fail("command line: override '{}' has no '='; write {}=VALUE (or ~{} to remove it)", text, out.key, out.key);
@@ -157,9 +161,7 @@ void apply_override(ConfigNode& root, const ConfigOverride& override_) {
              override_.value, override_.key, override_.value);
       set_path(root, override_.key, override_value(override_));
       return;
-    case ConfigOverride::Kind::ForceAdd:
-      set_path(root, override_.key, override_value(override_));
-      return;
+    case ConfigOverride::Kind::ForceAdd: set_path(root, override_.key, override_value(override_)); return;
     case ConfigOverride::Kind::Delete:
       if (existing == nullptr) missing("");
       if (override_.has_value) {

@@ -34,8 +34,12 @@ const std::vector<SchemaEntry> kSchema = {
     {"model.shape.n_layer", V::Int, "0", "shape of the random stand-in", {}, 0},
     {"model.shape.n_head", V::Int, "0", "shape of the random stand-in", {}, 0},
     {"model.shape.vocab_size", V::Int, "0", "shape of the random stand-in", {}, 0},
-    {"model.dtype", V::String, "float32", "compute dtype (auto: bfloat16 on CUDA, and on a CPU where bfloat16 is native "
-     "and measured faster than float32, else float32)", {"float32", "bfloat16", "float16", "auto"}},
+    {"model.dtype",
+     V::String,
+     "float32",
+     "compute dtype (auto: bfloat16 on CUDA, and on a CPU where bfloat16 is native "
+     "and measured faster than float32, else float32)",
+     {"float32", "bfloat16", "float16", "auto"}},
     {"model.device", V::String, "auto", "auto | cpu | cuda | cuda:N"},
     {"model.base_weights", V::String, "int8",
      "frozen base weights: float | int8 (= int8-block64) | int8-rowwise | int8-block<64..4096>"},
@@ -45,7 +49,10 @@ const std::vector<SchemaEntry> kSchema = {
     {"lora.dropout", V::Float, "0.0", "dropout on the adapter input", {}, 0},
     {"lora.targets", V::StringList, "[query_key_value]", "Linear layers that get adapters"},
     {"lora.rslora", V::Bool, "false", "scale by alpha / sqrt(r)"},
-    {"lora.save_for", V::String, "BloomModel", "transformers class PEFT loads the saved adapter onto (key form)",
+    {"lora.save_for",
+     V::String,
+     "BloomModel",
+     "transformers class PEFT loads the saved adapter onto (key form)",
      {"BloomModel", "BloomForCausalLM"}},
 
     {"optim.name", V::String, "adamw8bit", "optimizer", {"adamw", "adam", "adamw8bit", "adam8bit"}},
@@ -74,11 +81,21 @@ const std::vector<SchemaEntry> kSchema = {
     {"train.max_length", V::Int, "64", "truncation in tokens (training and evaluation)", {}, 1},
     {"train.activation_checkpointing", V::Bool, "false", "recompute block activations in backward"},
     {"train.eval_every", V::Int, "0", "evaluate every N steps (0: at the end only)", {}, 0},
-    {"train.log_every", V::Int, "10", "log (read loss and gradient norm back from the device, write a /train row) "
-     "every N steps and at the last; the steps between never wait for the device", {}, 1},
+    {"train.log_every",
+     V::Int,
+     "10",
+     "log (read loss and gradient norm back from the device, write a /train row) "
+     "every N steps and at the last; the steps between never wait for the device",
+     {},
+     1},
     {"train.mnr_scale", V::Float, "20", "MNR similarity scale", {}, 0},
     {"train.symmetric", V::Bool, "false", "symmetric MNR loss"},
-    {"train.checkpoint_every", V::Int, "100", "write a checkpoint every N steps (also at the end and when stopped)", {}, 0},
+    {"train.checkpoint_every",
+     V::Int,
+     "100",
+     "write a checkpoint every N steps (also at the end and when stopped)",
+     {},
+     0},
     {"train.keep_checkpoints", V::Int, "2", "how many of the latest checkpoints to keep", {}, 1},
     {"train.best_metric", V::String, "",
      "eval set whose Spearman picks checkpoint-best.h5 (e.g. stsb-dev; empty: none)"},
@@ -88,13 +105,23 @@ const std::vector<SchemaEntry> kSchema = {
 
     {"eval.sets", V::StringList, "[]", "STS files or SemEval year folders under data.root"},
 
-    {"dist.backend", V::String, "auto", "collectives: auto (NCCL for a CUDA model with several ranks, else MPI; "
-     "none on one rank) | none | mpi | nccl", {"auto", "none", "mpi", "nccl"}},
+    {"dist.backend",
+     V::String,
+     "auto",
+     "collectives: auto (NCCL for a CUDA model with several ranks, else MPI; "
+     "none on one rank) | none | mpi | nccl",
+     {"auto", "none", "mpi", "nccl"}},
     {"dist.global_negatives", V::Bool, "true", "MNR over the embeddings of all ranks (the global batch)"},
-    {"dist.check_every", V::Int, "100", "steps between checks that all ranks hold the same adapter (0: at the end)", {}, 0},
+    {"dist.check_every",
+     V::Int,
+     "100",
+     "steps between checks that all ranks hold the same adapter (0: at the end)",
+     {},
+     0},
     {"dist.timeout_s", V::Float, "600", "a collective waiting longer than this ends the job", {}, 1},
     {"dist.bucket_mb", V::Int, "64", "gradient all-reduce bucket cap in MiB", {}, 1},
-    {"dist.force_collectives", V::Bool, "false", "run every collective even with one rank (with dist.backend=nccl: "
+    {"dist.force_collectives", V::Bool, "false",
+     "run every collective even with one rank (with dist.backend=nccl: "
      "checks the NCCL path on a single GPU)"},
 };
 
@@ -130,7 +157,8 @@ void check_keys_below(const ConfigNode& node, const std::string& prefix) {
     const SchemaEntry* entry = find_schema_entry(path);
     if (entry != nullptr) continue;
     if (is_section(path)) {
-      if (!value.is_map()) fail("{}: key '{}' must be a mapping of settings, got '{}'", value.origin, path, value.scalar);
+      if (!value.is_map())
+        fail("{}: key '{}' must be a mapping of settings, got '{}'", value.origin, path, value.scalar);
       check_keys_below(value, path);
       continue;
     }
@@ -177,7 +205,8 @@ std::int64_t parse_int(const ConfigNode& node, const SchemaEntry& entry) {
   errno = 0;
   char* end = nullptr;
   const long long value = std::strtoll(node.scalar.c_str(), &end, 10);
-  if (node.scalar.empty() || *end != '\0' || errno != 0) type_error(node, entry, fmt::format(", got '{}'", node.scalar));
+  if (node.scalar.empty() || *end != '\0' || errno != 0)
+    type_error(node, entry, fmt::format(", got '{}'", node.scalar));
   return value;
 }
 
@@ -191,18 +220,19 @@ double parse_float(const ConfigNode& node, const SchemaEntry& entry) {
 
 void check_value(const ConfigNode& node, const SchemaEntry& entry) {
   if (node.is_scalar() && node.scalar == "???" && !node.quoted) {
-    fail("{}: key '{}' is required (marked \?\?\?) and has no value; set it, e.g. on the command line: {}=...", node.origin,
-         entry.key, entry.key);
+    fail("{}: key '{}' is required (marked \?\?\?) and has no value; set it, e.g. on the command line: {}=...",
+         node.origin, entry.key, entry.key);
   }
   switch (entry.type) {
     case V::String:
       if (node.is_null()) return;  // `key:` with nothing after it: the empty string
       if (!node.is_scalar()) type_error(node, entry, "");
       if (!entry.choices.empty()) {
-        for (const std::string& choice : entry.choices) if (choice == node.scalar) return;
+        for (const std::string& choice : entry.choices)
+          if (choice == node.scalar) return;
         const std::string suggestion = closest_word(node.scalar, entry.choices);
-        fail("{}: key '{}': '{}' is not one of {}{}", node.origin, entry.key, node.scalar, fmt::join(entry.choices, ", "),
-             suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion));
+        fail("{}: key '{}': '{}' is not one of {}{}", node.origin, entry.key, node.scalar,
+             fmt::join(entry.choices, ", "), suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion));
       }
       return;
     case V::Int: {
@@ -213,17 +243,21 @@ void check_value(const ConfigNode& node, const SchemaEntry& entry) {
     }
     case V::Float: {
       const double value = parse_float(node, entry);
-      if (value < entry.minimum) fail("{}: key '{}': must be at least {}, got {}", node.origin, entry.key, entry.minimum, value);
+      if (value < entry.minimum)
+        fail("{}: key '{}': must be at least {}, got {}", node.origin, entry.key, entry.minimum, value);
       return;
     }
     case V::Bool: {
       bool value = false;
-      if (!node.is_scalar() || !parse_bool(node.scalar, value)) type_error(node, entry, fmt::format(", got '{}'", node.scalar));
+      if (!node.is_scalar() || !parse_bool(node.scalar, value))
+        type_error(node, entry, fmt::format(", got '{}'", node.scalar));
       return;
     }
     case V::StringList:
       if (node.is_null()) return;  // `key:` with nothing after it: the empty list
-      if (!node.is_list()) type_error(node, entry, node.is_scalar() ? fmt::format(", got '{}' (write [{}])", node.scalar, node.scalar) : "");
+      if (!node.is_list())
+        type_error(node, entry,
+                   node.is_scalar() ? fmt::format(", got '{}' (write [{}])", node.scalar, node.scalar) : "");
       for (const ConfigNode& item : node.items) {
         if (!item.is_scalar()) fail("{}: key '{}': every entry must be a string", item.origin, entry.key);
       }
@@ -242,7 +276,8 @@ void check_value(const ConfigNode& node, const SchemaEntry& entry) {
 const std::vector<SchemaEntry>& experiment_schema() { return kSchema; }
 
 const SchemaEntry* find_schema_entry(const std::string& key) {
-  for (const SchemaEntry& entry : kSchema) if (entry.key == key) return &entry;
+  for (const SchemaEntry& entry : kSchema)
+    if (entry.key == key) return &entry;
   return nullptr;
 }
 
@@ -271,12 +306,15 @@ void check_types(const ConfigNode& root) {
 std::string describe_schema() {
   std::string out;
   for (const SchemaEntry& entry : kSchema) {
-    std::string line = fmt::format("  {:<34} {:<9} {:<22} {}", entry.key,
-                                   entry.type == V::StringList ? "list" : entry.type == V::Map ? "map"
-                                   : entry.type == V::Int ? "int" : entry.type == V::Float ? "float"
-                                   : entry.type == V::Bool ? "bool" : "string",
-                                   entry.default_yaml.size() > 22 ? entry.default_yaml.substr(0, 19) + "..." : entry.default_yaml,
-                                   entry.help);
+    std::string line = fmt::format(
+        "  {:<34} {:<9} {:<22} {}", entry.key,
+        entry.type == V::StringList  ? "list"
+            : entry.type == V::Map   ? "map"
+            : entry.type == V::Int   ? "int"
+            : entry.type == V::Float ? "float"
+            : entry.type == V::Bool  ? "bool"
+                                     : "string",
+        entry.default_yaml.size() > 22 ? entry.default_yaml.substr(0, 19) + "..." : entry.default_yaml, entry.help);
     if (!entry.choices.empty()) line += fmt::format(" ({})", fmt::join(entry.choices, "|"));
     out += line + "\n";
   }

@@ -19,12 +19,16 @@ enum class ValueType { String, Int, Float, Bool, StringList, Map };
 struct SchemaEntry {
   SchemaEntry(std::string key_, ValueType type_, std::string default_yaml_, std::string help_,
               std::vector<std::string> choices_ = {}, double minimum_ = -1e300)
-      : key(std::move(key_)), type(type_), default_yaml(std::move(default_yaml_)), help(std::move(help_)),
-        choices(std::move(choices_)), minimum(minimum_) {}
+      : key(std::move(key_)),
+        type(type_),
+        default_yaml(std::move(default_yaml_)),
+        help(std::move(help_)),
+        choices(std::move(choices_)),
+        minimum(minimum_) {}
 
-  std::string key;            // dotted path
+  std::string key;  // dotted path
   ValueType type;
-  std::string default_yaml;   // YAML text of the default ("???" = required)
+  std::string default_yaml;  // YAML text of the default ("???" = required)
   std::string help;
   std::vector<std::string> choices;  // allowed strings (String only), empty = any
   double minimum;                    // Int and Float

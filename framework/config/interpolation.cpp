@@ -23,8 +23,8 @@ struct Resolver {
       const char* value = std::getenv(name.c_str());
       if (value != nullptr && *value != '\0') return value;
       if (comma != std::string::npos) return spec.substr(comma + 1);
-      fail("{}: environment variable {} is not set and ${{env:{}}} gives no default (write ${{env:{},default}})",
-           where, name, name, name);
+      fail("{}: environment variable {} is not set and ${{env:{}}} gives no default (write ${{env:{},default}})", where,
+           name, name, name);
     }
     if (body.rfind("now:", 0) == 0) {
       std::tm local{};

@@ -17,8 +17,7 @@ struct Axis {
 };
 
 bool lists_several(const std::string& value) {
-  return value.rfind("range(", 0) == 0 || value.rfind("choice(", 0) == 0 ||
-         sweep_choices(value, "").size() > 1;
+  return value.rfind("range(", 0) == 0 || value.rfind("choice(", 0) == 0 || sweep_choices(value, "").size() > 1;
 }
 
 void check_axis_key(const ExperimentComposer& composer, const std::string& key, const std::string& origin) {
@@ -36,7 +35,8 @@ std::string scalar_text(const ConfigNode& node) {
 }
 
 std::string folder_safe(std::string text) {
-  for (char& c : text) if (c == '/' || c == ' ') c = '_';
+  for (char& c : text)
+    if (c == '/' || c == ' ') c = '_';
   return text;
 }
 
@@ -63,8 +63,10 @@ std::vector<PlannedRun> plan_sweep(const ExperimentComposer& composer, const std
     auto axis = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.key == override_.key; });
     const bool several = override_.kind != ConfigOverride::Kind::Delete && lists_several(override_.value);
     if (several && !multirun) {
-      fail("command line: '{}' lists several values; add -m (--multirun) to sweep over them, or write a list as "
-           "{}=[{}]", text, override_.key, override_.value);
+      fail(
+          "command line: '{}' lists several values; add -m (--multirun) to sweep over them, or write a list as "
+          "{}=[{}]",
+          text, override_.key, override_.value);
     }
     if (several) {
       check_axis_key(composer, override_.key, "command line: " + text);
@@ -96,7 +98,8 @@ std::vector<PlannedRun> plan_sweep(const ExperimentComposer& composer, const std
   }
   std::map<std::string, int> seen;
   for (PlannedRun& run : runs) {
-    for (const auto& [key, value] : run.axes) run.name += (run.name.empty() ? "" : ",") + key + "=" + folder_safe(value);
+    for (const auto& [key, value] : run.axes)
+      run.name += (run.name.empty() ? "" : ",") + key + "=" + folder_safe(value);
     if (run.name.empty()) run.name = "run";
     if (seen[run.name]++ > 0) fail("sweep: two runs would both be named '{}' (a value is listed twice)", run.name);
   }

@@ -14,9 +14,9 @@
 namespace lacos {
 
 struct PlannedRun {
-  std::string name;  // "model=bloom-560m,optim.lr=0.001", or "run" without axes
+  std::string name;                                       // "model=bloom-560m,optim.lr=0.001", or "run" without axes
   std::vector<std::pair<std::string, std::string>> axes;  // this run's value of each axis
-  std::vector<ConfigOverride> overrides;                 // fixed overrides, then the axis values
+  std::vector<ConfigOverride> overrides;                  // fixed overrides, then the axis values
 };
 
 std::vector<PlannedRun> plan_sweep(const ExperimentComposer& composer, const std::vector<std::string>& overrides,

@@ -3,9 +3,9 @@
 #include <c10/core/CPUAllocator.h>
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
-#include <cstring>
 
 namespace lacos {
 

@@ -64,14 +64,16 @@ torch::ScalarType default_compute_dtype(const torch::Device& device) {
   return cpu_has_fast_bfloat16() ? torch::kBFloat16 : torch::kFloat32;
 }
 
-torch::ScalarType parse_compute_dtype_for(const std::string& name, const torch::Device& device, const std::string& key) {
+torch::ScalarType parse_compute_dtype_for(const std::string& name, const torch::Device& device,
+                                          const std::string& key) {
   return name == "auto" ? default_compute_dtype(device) : parse_compute_dtype(name, key);
 }
 
 void check_dtype_supported(torch::ScalarType dtype, const torch::Device& device) {
   if (dtype == torch::kFloat16 && !device.is_cuda()) {
-    fail("float16 needs a CUDA device (LibTorch's CPU half-precision kernels are partial and slow); "
-         "use --dtype bfloat16 or float32 on CPU");
+    fail(
+        "float16 needs a CUDA device (LibTorch's CPU half-precision kernels are partial and slow); "
+        "use --dtype bfloat16 or float32 on CPU");
   }
 }
 

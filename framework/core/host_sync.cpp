@@ -18,10 +18,16 @@ namespace {
 
 // Operators that wait for the device on CUDA: a scalar read, or an output sized by the data.
 bool waits_for_device(const char* name) {
-  static const std::set<std::string> names = {
-      "aten::_local_scalar_dense", "aten::nonzero",   "aten::masked_select",         "aten::unique_dim",
-      "aten::_unique",             "aten::_unique2",  "aten::unique_consecutive",    "aten::equal",
-      "aten::repeat_interleave",   "aten::bincount"};
+  static const std::set<std::string> names = {"aten::_local_scalar_dense",
+                                              "aten::nonzero",
+                                              "aten::masked_select",
+                                              "aten::unique_dim",
+                                              "aten::_unique",
+                                              "aten::_unique2",
+                                              "aten::unique_consecutive",
+                                              "aten::equal",
+                                              "aten::repeat_interleave",
+                                              "aten::bincount"};
   return names.count(name) > 0;
 }
 
@@ -78,7 +84,8 @@ SyncDebugScope::SyncDebugScope(const torch::Device& device, SyncDebug mode) {
   if (!device.is_cuda() || mode == SyncDebug::off) return;
   auto& state = c10::cuda::warning_state();
   previous_ = static_cast<int>(state.get_sync_debug_mode());
-  state.set_sync_debug_mode(mode == SyncDebug::error ? c10::cuda::SyncDebugMode::L_ERROR : c10::cuda::SyncDebugMode::L_WARN);
+  state.set_sync_debug_mode(mode == SyncDebug::error ? c10::cuda::SyncDebugMode::L_ERROR
+                                                     : c10::cuda::SyncDebugMode::L_WARN);
   active_ = true;
 #else
   (void)device;

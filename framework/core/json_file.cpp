@@ -69,8 +69,7 @@ bool absent(const Json& object, const std::string& key, const std::string& origi
 }
 }  // namespace
 
-double optional_number(const Json& object, const std::string& key, double fallback,
-                       const std::string& origin) {
+double optional_number(const Json& object, const std::string& key, double fallback, const std::string& origin) {
   return absent(object, key, origin) ? fallback : require_number(object, key, origin);
 }
 

@@ -27,8 +27,7 @@ bool require_bool(const Json& object, const std::string& key, const std::string&
 std::string require_string(const Json& object, const std::string& key, const std::string& origin);
 
 // Optional variants: `fallback` when the key is absent or null; a wrong type is still an error.
-double optional_number(const Json& object, const std::string& key, double fallback,
-                       const std::string& origin);
+double optional_number(const Json& object, const std::string& key, double fallback, const std::string& origin);
 bool optional_bool(const Json& object, const std::string& key, bool fallback, const std::string& origin);
 
 }  // namespace lacos

@@ -1,8 +1,8 @@
 #include "core/process_memory.h"
 
+#include <malloc.h>
 #include <cstdlib>
 #include <fstream>
-#include <malloc.h>
 #include <string>
 
 namespace lacos {

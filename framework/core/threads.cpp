@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <sched.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
-#include <sched.h>
 #include <thread>
-#include <unistd.h>
 
 namespace lacos {
 
@@ -48,9 +48,10 @@ ThreadSetup configure_torch_threads(int requested, int local_rank, int local_siz
     if (bound < per_rank && !binding_requested) {
       const int first = (local_rank % std::max(1, local_size)) * per_rank;
       if (widen_affinity(first, per_rank)) {
-        setup.note = fmt::format("the launcher bound this rank to {} core(s); using cores {}-{} of {} instead "
-                                 "(pass mpirun --bind-to to choose the binding yourself)",
-                                 bound, first, first + per_rank - 1, node_cores);
+        setup.note = fmt::format(
+            "the launcher bound this rank to {} core(s); using cores {}-{} of {} instead "
+            "(pass mpirun --bind-to to choose the binding yourself)",
+            bound, first, first + per_rank - 1, node_cores);
       } else {
         setup.threads = bound;
       }

@@ -2,9 +2,9 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
-#include "io/gzip.h"
 #include "data/nli_file.h"
 #include "data/sts_file.h"
+#include "io/gzip.h"
 
 #include <fmt/format.h>
 
@@ -27,7 +27,8 @@ const std::vector<DerivedSource>& sts_eval_sources() {
                                                           {"es-es", "track3.es-es"}, {"es-en", "track4b.es-en"},
                                                           {"en-en", "track5.en-en"}, {"tr-en", "track6.tr-en"}};
     for (const auto& [pair, track] : tracks) {
-      list.push_back({fmt::format("sts17-{}.tsv", pair), fmt::format("sts17/STS2017.eval.v1.1/STS.input.{}.txt", track)});
+      list.push_back(
+          {fmt::format("sts17-{}.tsv", pair), fmt::format("sts17/STS2017.eval.v1.1/STS.input.{}.txt", track)});
     }
     return list;
   }();
@@ -38,7 +39,8 @@ const std::vector<std::string>& nli_pair_sources() {
   static const std::vector<std::string> sources = [] {
     std::vector<std::string> list = {"nli/snli/snli_1.0_dev.jsonl.gz", "nli/snli/snli_1.0_test.jsonl.gz",
                                      "nli/snli/snli_1.0_train_0.01.jsonl.gz", "nli/mnli/dev.jsonl"};
-    for (const char* lang : {"ar", "bg", "de", "el", "en", "es", "fr", "hi", "ru", "sw", "th", "tr", "ur", "vi", "zh"}) {
+    for (const char* lang :
+         {"ar", "bg", "de", "el", "en", "es", "fr", "hi", "ru", "sw", "th", "tr", "ur", "vi", "zh"}) {
       list.push_back(fmt::format("xnli/dev-{}.tsv", lang));
       list.push_back(fmt::format("nli/xnli_test/xnli_test_{}.tar.gz", lang));
     }
@@ -87,7 +89,8 @@ DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& de
     const StsSet set = read_sts_file(data_root / source.input);
     std::string text;
     for (const StsPair& pair : set.pairs) {
-      text += fmt::format("{}\t{}\t{}\n", tsv_field(pair.sentence1), tsv_field(pair.sentence2), python_float(pair.score));
+      text +=
+          fmt::format("{}\t{}\t{}\n", tsv_field(pair.sentence1), tsv_field(pair.sentence2), python_float(pair.score));
       evaluation.insert(pair.sentence1);
       evaluation.insert(pair.sentence2);
     }
@@ -116,9 +119,10 @@ DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& de
   std::string text;
   for (const TextPair& pair : pairs) text += trimmed_field(pair.anchor) + '\t' + trimmed_field(pair.positive) + '\n';
   write_gzip_file(derived_dir / "nli-entailment-pairs.tsv.gz", text);
-  report.lines.push_back(fmt::format("nli-entailment-pairs.tsv.gz: {} pairs from {} NLI files ({} duplicates and {} "
-                                     "pairs touching an evaluation sentence left out)",
-                                     pairs.size(), nli_pair_sources().size(), duplicates, overlapping));
+  report.lines.push_back(
+      fmt::format("nli-entailment-pairs.tsv.gz: {} pairs from {} NLI files ({} duplicates and {} "
+                  "pairs touching an evaluation sentence left out)",
+                  pairs.size(), nli_pair_sources().size(), duplicates, overlapping));
   return report;
 }
 

@@ -46,7 +46,7 @@ std::vector<std::vector<std::size_t>> epoch_batches(const std::vector<TextPair>&
     for (auto it = remaining.begin(); it != remaining.end() && batch.size() < batch_size;) {
       const TextPair& pair = pairs[*it];
       const bool clash = texts.count(pair.anchor) > 0 || texts.count(pair.positive) > 0 ||
-                         (!pair.negative.empty() && texts.count(pair.negative) > 0);
+          (!pair.negative.empty() && texts.count(pair.negative) > 0);
       if (clash) {
         ++it;
         continue;

@@ -11,9 +11,11 @@ TrainingData read_training_data(const std::vector<std::filesystem::path>& pair_f
   TrainingData data;
   for (const auto& file : pair_files) {
     PairSet set = read_pair_tsv(file);
-    data.notes.push_back(fmt::format("{}: {} pairs ({} malformed lines skipped)", file.string(), set.pairs.size(), set.malformed));
+    data.notes.push_back(
+        fmt::format("{}: {} pairs ({} malformed lines skipped)", file.string(), set.pairs.size(), set.malformed));
     data.malformed += set.malformed;
-    data.pairs.insert(data.pairs.end(), std::make_move_iterator(set.pairs.begin()), std::make_move_iterator(set.pairs.end()));
+    data.pairs.insert(data.pairs.end(), std::make_move_iterator(set.pairs.begin()),
+                      std::make_move_iterator(set.pairs.end()));
   }
   for (const auto& file : nli_files) {
     const NliSet set = read_nli_file(file);

@@ -13,7 +13,7 @@ namespace lacos {
 
 struct TrainingData {
   std::vector<TextPair> pairs;
-  std::size_t malformed = 0;  // lines skipped as unreadable, over all files
+  std::size_t malformed = 0;       // lines skipped as unreadable, over all files
   std::vector<std::string> notes;  // one line per file: what it gave
 };
 

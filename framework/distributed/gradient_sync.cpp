@@ -56,7 +56,8 @@ GradientSync::GradientSync(Communicator& communicator, std::vector<std::pair<std
         bucket.elements += counts[j];
       }
       // One rank never communicates: no buffer (it would cost the adapter's size again on the GPU).
-      if (communicator_.distributed()) bucket.flat = torch::empty({bucket.elements}, first.options().requires_grad(false));
+      if (communicator_.distributed())
+        bucket.flat = torch::empty({bucket.elements}, first.options().requires_grad(false));
       buckets_.push_back(std::move(bucket));
     }
   }

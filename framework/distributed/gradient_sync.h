@@ -37,7 +37,7 @@ class GradientSync {
   struct Bucket {
     std::vector<std::size_t> members;  // indices into parameters_
     std::int64_t elements = 0;
-    torch::Tensor flat;                // concatenated values, reused every step (only with several ranks)
+    torch::Tensor flat;  // concatenated values, reused every step (only with several ranks)
   };
   Communicator& communicator_;
   std::vector<std::pair<std::string, torch::Tensor>> parameters_;

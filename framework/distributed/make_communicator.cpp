@@ -12,7 +12,8 @@ std::shared_ptr<Communicator> make_communicator(const DistOptions& options, cons
   std::string backend = options.backend;
   if (backend == "auto") backend = ranks == 1 ? "none" : model_device.is_cuda() ? "nccl" : "mpi";
   if (backend == "none") {
-    if (ranks > 1) fail("dist.backend=none but the job has {} ranks: use dist.backend=auto|mpi|nccl, or mpirun -n 1", ranks);
+    if (ranks > 1)
+      fail("dist.backend=none but the job has {} ranks: use dist.backend=auto|mpi|nccl, or mpirun -n 1", ranks);
     return std::make_shared<SingleProcessCommunicator>();
   }
   if (backend == "mpi") return std::make_shared<MpiCommunicator>(collective);

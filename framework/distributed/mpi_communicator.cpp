@@ -34,7 +34,9 @@ MPI_Datatype reduce_type(const torch::Tensor& tensor) {
 
 int byte_count(const torch::Tensor& tensor, const std::string& what) {
   const std::int64_t bytes = tensor.numel() * static_cast<std::int64_t>(tensor.element_size());
-  if (bytes > INT_MAX) fail("{}: {} bytes exceed what one MPI call carries ({}); use smaller buckets (dist.bucket_mb)", what, bytes, INT_MAX);
+  if (bytes > INT_MAX)
+    fail("{}: {} bytes exceed what one MPI call carries ({}); use smaller buckets (dist.bucket_mb)", what, bytes,
+         INT_MAX);
   return static_cast<int>(bytes);
 }
 
@@ -95,8 +97,10 @@ void MpiCommunicator::wait(const std::string& what, const std::function<bool()>&
     if (options_.stop_requested != nullptr && options_.stop_requested->load()) {
       if (!stop_seen) stop_seen = now;
       if (std::chrono::duration<double>(now - *stop_seen).count() > kStopGraceSeconds) {
-        reason = fmt::format("stopped by signal {} while waiting for the other ranks: another rank ended or the job "
-                             "is being shut down", stop_signal_number());
+        reason = fmt::format(
+            "stopped by signal {} while waiting for the other ranks: another rank ended or the job "
+            "is being shut down",
+            stop_signal_number());
       }
     }
     if (reason.empty() && std::chrono::duration<double>(now - start).count() > options_.timeout_seconds) {
@@ -132,10 +136,12 @@ void MpiCommunicator::reduce_sum_raw(torch::Tensor& buffer) {
     buffer.copy_(wide);
     return;
   }
-  if (buffer.numel() > INT_MAX) fail("all-reduce of {} elements exceeds one MPI call; use smaller buckets", buffer.numel());
+  if (buffer.numel() > INT_MAX)
+    fail("all-reduce of {} elements exceeds one MPI call; use smaller buckets", buffer.numel());
   MPI_Request request;
   check_mpi(MPI_Iallreduce(MPI_IN_PLACE, buffer.data_ptr(), static_cast<int>(buffer.numel()), reduce_type(buffer),
-                           MPI_SUM, comm_, &request), "all-reduce");
+                           MPI_SUM, comm_, &request),
+            "all-reduce");
   wait_request(request, "all-reduce");
 }
 
@@ -149,7 +155,8 @@ void MpiCommunicator::gather_raw(const torch::Tensor& send, torch::Tensor& recei
 
 void MpiCommunicator::broadcast_raw(torch::Tensor& buffer, int root) {
   MPI_Request request;
-  check_mpi(MPI_Ibcast(buffer.data_ptr(), byte_count(buffer, "broadcast"), MPI_BYTE, root, comm_, &request), "broadcast");
+  check_mpi(MPI_Ibcast(buffer.data_ptr(), byte_count(buffer, "broadcast"), MPI_BYTE, root, comm_, &request),
+            "broadcast");
   wait_request(request, "broadcast");
 }
 

@@ -94,7 +94,8 @@ NcclCommunicator::NcclCommunicator(CollectiveOptions options) : MpiCommunicator(
   if (result != ncclSuccess && result != ncclInProgress) {
     fail("rank {}: ncclCommInitRank failed: {}", rank(), ncclGetErrorString(result));
   }
-  wait("NCCL initialisation", [&] { return state("NCCL initialisation") != ncclInProgress; }, [&] { abort(); });
+  wait(
+      "NCCL initialisation", [&] { return state("NCCL initialisation") != ncclInProgress; }, [&] { abort(); });
 }
 
 NcclCommunicator::~NcclCommunicator() {
@@ -106,7 +107,8 @@ NcclCommunicator::~NcclCommunicator() {
       if (finalize != ncclSuccess && finalize != ncclInProgress) {
         abort();
       } else {
-        wait("NCCL finalisation", [&] { return state("NCCL finalisation") != ncclInProgress; }, [&] { abort(); });
+        wait(
+            "NCCL finalisation", [&] { return state("NCCL finalisation") != ncclInProgress; }, [&] { abort(); });
       }
     } catch (const std::exception&) {
       // already aborted by wait(); a destructor reports nothing
@@ -122,7 +124,8 @@ void NcclCommunicator::abort() {
 }
 
 ncclResult_t NcclCommunicator::state(const std::string& what) {
-  if (aborted_) throw DistributedError(fmt::format("rank {}: NCCL {}: the communicator was aborted earlier", rank(), what));
+  if (aborted_)
+    throw DistributedError(fmt::format("rank {}: NCCL {}: the communicator was aborted earlier", rank(), what));
   ncclResult_t async = ncclSuccess;
   const ncclResult_t queried = ncclCommGetAsyncError(comm_, &async);
   const ncclResult_t result = queried != ncclSuccess ? queried : async;
@@ -139,44 +142,53 @@ void NcclCommunicator::enqueued(const std::string& what, ncclResult_t launch_res
   // ncclInProgress: not necessarily enqueued yet; kernels launched after this return would race
   // with it, so poll until NCCL says the call is on the stream.
   if (launch_result == ncclInProgress) {
-    wait(what, [&] { return state(what) != ncclInProgress; }, [&] { abort(); });
+    wait(
+        what, [&] { return state(what) != ncclInProgress; }, [&] { abort(); });
   }
   if (const cudaError_t error = cudaEventRecord(last_, stream()); error != cudaSuccess) {
     abort();
-    throw DistributedError(fmt::format("rank {}: CUDA error after NCCL {}: {}", rank(), what, cudaGetErrorString(error)));
+    throw DistributedError(
+        fmt::format("rank {}: CUDA error after NCCL {}: {}", rank(), what, cudaGetErrorString(error)));
   }
 }
 
 void NcclCommunicator::wait_device(const std::string& what) {
   if (aborted_) return;
-  wait(what, [&] {
-    state(what);
-    const cudaError_t done = cudaEventQuery(last_);
-    if (done == cudaErrorNotReady) return false;
-    if (done != cudaSuccess) {
-      abort();
-      throw DistributedError(fmt::format("rank {}: CUDA error during NCCL {}: {}", rank(), what, cudaGetErrorString(done)));
-    }
-    return true;
-  }, [&] { abort(); });
+  wait(
+      what,
+      [&] {
+        state(what);
+        const cudaError_t done = cudaEventQuery(last_);
+        if (done == cudaErrorNotReady) return false;
+        if (done != cudaSuccess) {
+          abort();
+          throw DistributedError(
+              fmt::format("rank {}: CUDA error during NCCL {}: {}", rank(), what, cudaGetErrorString(done)));
+        }
+        return true;
+      },
+      [&] { abort(); });
 }
 
 void NcclCommunicator::reduce_sum_raw(torch::Tensor& buffer) {
   if (!buffer.is_cuda()) return MpiCommunicator::reduce_sum_raw(buffer);
-  enqueued("all-reduce", ncclAllReduce(buffer.data_ptr(), buffer.data_ptr(), static_cast<std::size_t>(buffer.numel()),
-                                       nccl_type(buffer), ncclSum, comm_, stream()));
+  enqueued("all-reduce",
+           ncclAllReduce(buffer.data_ptr(), buffer.data_ptr(), static_cast<std::size_t>(buffer.numel()),
+                         nccl_type(buffer), ncclSum, comm_, stream()));
 }
 
 void NcclCommunicator::gather_raw(const torch::Tensor& send, torch::Tensor& receive) {
   if (!send.is_cuda()) return MpiCommunicator::gather_raw(send, receive);
-  enqueued("all-gather", ncclAllGather(send.data_ptr(), receive.data_ptr(), static_cast<std::size_t>(send.numel()),
-                                       nccl_type(send), comm_, stream()));
+  enqueued("all-gather",
+           ncclAllGather(send.data_ptr(), receive.data_ptr(), static_cast<std::size_t>(send.numel()), nccl_type(send),
+                         comm_, stream()));
 }
 
 void NcclCommunicator::broadcast_raw(torch::Tensor& buffer, int root) {
   if (!buffer.is_cuda()) return MpiCommunicator::broadcast_raw(buffer, root);
-  enqueued("broadcast", ncclBroadcast(buffer.data_ptr(), buffer.data_ptr(), static_cast<std::size_t>(buffer.numel()),
-                                      nccl_type(buffer), root, comm_, stream()));
+  enqueued("broadcast",
+           ncclBroadcast(buffer.data_ptr(), buffer.data_ptr(), static_cast<std::size_t>(buffer.numel()),
+                         nccl_type(buffer), root, comm_, stream()));
 }
 
 }  // namespace

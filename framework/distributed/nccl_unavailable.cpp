@@ -9,8 +9,9 @@ bool nccl_compiled_in() { return false; }
 std::string nccl_build_text() { return "not compiled in (no nccl.h / CUDA runtime at configure time)"; }
 
 std::shared_ptr<Communicator> make_nccl_communicator(CollectiveOptions) {
-  fail("dist.backend=nccl: this build has no NCCL backend (it needs a LibTorch with CUDA and NCCL; "
-       "configure with -DLACOS_WITH_NCCL=ON to be told what is missing); use dist.backend=mpi");
+  fail(
+      "dist.backend=nccl: this build has no NCCL backend (it needs a LibTorch with CUDA and NCCL; "
+      "configure with -DLACOS_WITH_NCCL=ON to be told what is missing); use dist.backend=mpi");
 }
 
 }  // namespace lacos

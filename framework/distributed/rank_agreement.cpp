@@ -42,9 +42,10 @@ void require_same_on_all_ranks(Communicator& communicator, const std::string& te
   // Only now move the texts themselves, to say where they differ.
   const std::vector<std::string> texts = communicator.all_gather_text(text);
   const auto [line, theirs_zero, theirs] = first_difference(texts[0], texts[static_cast<std::size_t>(differing)]);
-  fail("the {} differs between ranks (hash {} on rank 0, {} on rank {}): line {} is '{}' on rank 0 but '{}' on rank {}; "
-       "every rank must see the same files, environment and command line",
-       what, hashes[0], hashes[static_cast<std::size_t>(differing)], differing, line, theirs_zero, theirs, differing);
+  fail(
+      "the {} differs between ranks (hash {} on rank 0, {} on rank {}): line {} is '{}' on rank 0 but '{}' on rank {}; "
+      "every rank must see the same files, environment and command line",
+      what, hashes[0], hashes[static_cast<std::size_t>(differing)], differing, line, theirs_zero, theirs, differing);
 }
 
 }  // namespace lacos

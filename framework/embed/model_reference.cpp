@@ -9,7 +9,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kPoolingKeys[] = {"pooling_mode_mean_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"};
+const char* const kPoolingKeys[] = {"pooling_mode_mean_tokens", "pooling_mode_weightedmean_tokens",
+                                    "pooling_mode_lasttoken"};
 const Pooling kPoolings[] = {Pooling::Mean, Pooling::WeightedMean, Pooling::LastToken};
 
 }  // namespace
@@ -20,8 +21,10 @@ ModelReference resolve_model_reference(const fs::path& folder) {
   if (!fs::exists(folder / "modules.json")) return reference;
   const fs::path adapter_config = folder / "adapter_config.json";
   if (!fs::exists(adapter_config)) {
-    fail("{}: a sentence-transformers folder without adapter_config.json; lacos reads the folders it exports "
-         "(a LoRA adapter over a base model named by base_model_name_or_path)", folder.string());
+    fail(
+        "{}: a sentence-transformers folder without adapter_config.json; lacos reads the folders it exports "
+        "(a LoRA adapter over a base model named by base_model_name_or_path)",
+        folder.string());
   }
   const Json adapter = read_json_file(adapter_config);
   if (!adapter.contains("base_model_name_or_path") || !adapter["base_model_name_or_path"].is_string()) {
@@ -40,7 +43,8 @@ ModelReference resolve_model_reference(const fs::path& folder) {
     for (std::size_t i = 0; i < 3; ++i) {
       if (pooling.value(kPoolingKeys[i], false)) reference.pooling = kPoolings[i];
     }
-    if (!reference.pooling) fail("{}: no pooling mode lacos supports is set (mean, weightedmean, lasttoken)", pooling_config.string());
+    if (!reference.pooling)
+      fail("{}: no pooling mode lacos supports is set (mean, weightedmean, lasttoken)", pooling_config.string());
   }
   const fs::path st_config = folder / "sentence_bert_config.json";
   if (fs::exists(st_config)) {
@@ -65,16 +69,21 @@ void write_sentence_transformers_folder(const fs::path& out, const fs::path& ada
   for (const char* file : {"adapter_config.json", "adapter_model.safetensors"}) {
     fs::copy_file(adapter_dir / file, out / file, fs::copy_options::overwrite_existing);
   }
-  write_json_file(out / "modules.json",
-                  Json::array({{{"idx", 0}, {"name", "0"}, {"path", ""}, {"type", "sentence_transformers.models.Transformer"}},
-                               {{"idx", 1}, {"name", "1"}, {"path", "1_Pooling"}, {"type", "sentence_transformers.models.Pooling"}}}));
+  write_json_file(
+      out / "modules.json",
+      Json::array(
+          {{{"idx", 0}, {"name", "0"}, {"path", ""}, {"type", "sentence_transformers.models.Transformer"}},
+           {{"idx", 1}, {"name", "1"}, {"path", "1_Pooling"}, {"type", "sentence_transformers.models.Pooling"}}}));
   write_json_file(out / "sentence_bert_config.json", {{"max_seq_length", max_length}, {"do_lower_case", false}});
-  Json pooling_config = {{"word_embedding_dimension", hidden_size}, {"pooling_mode_cls_token", false},
-                         {"pooling_mode_max_tokens", false}, {"pooling_mode_mean_sqrt_len_tokens", false},
+  Json pooling_config = {{"word_embedding_dimension", hidden_size},
+                         {"pooling_mode_cls_token", false},
+                         {"pooling_mode_max_tokens", false},
+                         {"pooling_mode_mean_sqrt_len_tokens", false},
                          {"include_prompt", true}};
   for (std::size_t i = 0; i < 3; ++i) pooling_config[kPoolingKeys[i]] = kPoolings[i] == pooling;
   write_json_file(out / "1_Pooling" / "config.json", pooling_config);
-  write_json_file(out / "config_sentence_transformers.json", {{"similarity_fn_name", "cosine"}, {"exported_by", "lacos"}});
+  write_json_file(out / "config_sentence_transformers.json",
+                  {{"similarity_fn_name", "cosine"}, {"exported_by", "lacos"}});
 }
 
 }  // namespace lacos

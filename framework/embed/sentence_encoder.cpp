@@ -36,7 +36,8 @@ SentenceEncoder SentenceEncoder::from_folder(const std::filesystem::path& folder
                                              const std::optional<std::filesystem::path>& adapter) {
   if (!std::filesystem::is_directory(folder)) fail("{}: model folder not found", folder.string());
   const auto tokenizer_path = folder / "tokenizer.json";
-  if (!std::filesystem::exists(tokenizer_path)) fail("{}: tokenizer.json not found in the model folder", folder.string());
+  if (!std::filesystem::exists(tokenizer_path))
+    fail("{}: tokenizer.json not found in the model folder", folder.string());
   auto tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(tokenizer_path));
   BloomModel model = load_bloom(folder, load);
   if (adapter) {

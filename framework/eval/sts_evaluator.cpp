@@ -34,10 +34,10 @@ StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar*
     left.push_back(a);
     right.push_back(b);
   }
-  const torch::Tensor cosine = (normalized.index_select(0, torch::tensor(left)) *
-                                normalized.index_select(0, torch::tensor(right)))
-                                   .sum(1)
-                                   .contiguous();
+  const torch::Tensor cosine =
+      (normalized.index_select(0, torch::tensor(left)) * normalized.index_select(0, torch::tensor(right)))
+          .sum(1)
+          .contiguous();
   const std::vector<double> predicted(cosine.data_ptr<double>(), cosine.data_ptr<double>() + cosine.numel());
   std::vector<double> gold;
   for (const StsPair& pair : set.pairs) gold.push_back(pair.score);

@@ -14,12 +14,14 @@ bool uses_random_stand_in(const ModelSource& source) {
 
 void check_model_available(const ModelSource& source, const std::string& origin) {
   if (fs::is_directory(source.path) || source.random_init_if_missing) return;
-  const std::string hub_id = source.hub_id.empty() && source.name.rfind("bloom-", 0) == 0 ? "bigscience/" + source.name
-                                                                                          : source.hub_id;
-  const std::string hint =
-      hub_id.empty() ? "set model.root (or LACOS_MODELS) to the folder that holds it"
-                     : fmt::format("get the weights with: huggingface-cli download {} --local-dir {} (or set "
-                                   "model.root / LACOS_MODELS to where they are)", hub_id, source.path.string());
+  const std::string hub_id =
+      source.hub_id.empty() && source.name.rfind("bloom-", 0) == 0 ? "bigscience/" + source.name : source.hub_id;
+  const std::string hint = hub_id.empty()
+      ? "set model.root (or LACOS_MODELS) to the folder that holds it"
+      : fmt::format(
+            "get the weights with: huggingface-cli download {} --local-dir {} (or set "
+            "model.root / LACOS_MODELS to where they are)",
+            hub_id, source.path.string());
   fail("{}: model '{}' not found: no folder {}; {}", origin, source.name, source.path.string(), hint);
 }
 
@@ -54,10 +56,11 @@ SentenceEncoder open_model(const RunSettings& settings, const std::vector<std::s
   SyntheticTokenizerOptions tokenizer_options;
   tokenizer_options.vocab_size = static_cast<std::size_t>(shape.vocab_size);
   tokenizer_options.seed = settings.seed;
-  auto tokenizer = std::make_shared<const Tokenizer>(
-      Tokenizer::from_json_text(make_synthetic_bloom_tokenizer(corpus, tokenizer_options), "random stand-in tokenizer"));
-  BloomModel model = make_random_bloom(shape, torch::TensorOptions().dtype(settings.load.dtype).device(settings.load.device),
-                                       settings.seed, settings.load.base_weights);
+  auto tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_json_text(
+      make_synthetic_bloom_tokenizer(corpus, tokenizer_options), "random stand-in tokenizer"));
+  BloomModel model =
+      make_random_bloom(shape, torch::TensorOptions().dtype(settings.load.dtype).device(settings.load.device),
+                        settings.seed, settings.load.base_weights);
   return SentenceEncoder(model, tokenizer, settings.encoder);
 }
 

@@ -35,11 +35,13 @@ void RunCheckpoints::save_scheduled(const TrainingCheckpoint& checkpoint, RunRec
 void RunCheckpoints::save_if_best(const TrainingCheckpoint& checkpoint, RunRecord& record) {
   if (best_metric_.empty()) return;
   const EvalSeries* series = nullptr;
-  for (const auto& [name, values] : record.eval) if (name == best_metric_) series = &values;
+  for (const auto& [name, values] : record.eval)
+    if (name == best_metric_) series = &values;
   if (series == nullptr) {
     std::vector<std::string> known;
     for (const auto& entry : record.eval) known.push_back(entry.first);
-    fail("train.best_metric: '{}' is not an evaluation set of this run (sets: {})", best_metric_, fmt::join(known, ", "));
+    fail("train.best_metric: '{}' is not an evaluation set of this run (sets: {})", best_metric_,
+         fmt::join(known, ", "));
   }
   if (series->spearman.empty() || series->step.back() != checkpoint.steps_completed) return;
   const double value = series->spearman.back();
@@ -85,7 +87,7 @@ std::optional<TrainingCheckpoint> load_checkpoint_on_all_ranks(Communicator& com
   if (writer) return load_training_checkpoint(*latest);
   // HDF5 reads files, not memory: a private copy in the temp folder, removed again.
   const fs::path copy = fs::temp_directory_path() /
-                        fmt::format("lacos-checkpoint-rank{}-{}.h5", communicator.rank(), static_cast<long>(::getpid()));
+      fmt::format("lacos-checkpoint-rank{}-{}.h5", communicator.rank(), static_cast<long>(::getpid()));
   write_file_bytes(copy, bytes);
   try {
     TrainingCheckpoint checkpoint = load_training_checkpoint(copy);

@@ -7,9 +7,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 
 namespace lacos {
 
@@ -31,8 +31,10 @@ std::optional<RunRecord> read_previous(const fs::path& folder, const std::string
     return std::nullopt;
   }
   if (record.config_yaml != config_yaml) {
-    fail("{} holds a run with another configuration; resume it with its own settings (lacos-exp --resume {}) or "
-         "choose another experiment.output_dir", folder.string(), folder.string());
+    fail(
+        "{} holds a run with another configuration; resume it with its own settings (lacos-exp --resume {}) or "
+        "choose another experiment.output_dir",
+        folder.string(), folder.string());
   }
   return record;
 }
@@ -48,8 +50,8 @@ RunLock::RunLock(const fs::path& folder) {
     std::string holder = read_file_bytes(path, "lock file");
     ::close(fd_);
     fd_ = -1;
-    fail("{}: another lacos-exp (pid {}) is running this run; wait for it to finish or stop it first",
-         folder.string(), holder.empty() ? std::string("unknown") : holder);
+    fail("{}: another lacos-exp (pid {}) is running this run; wait for it to finish or stop it first", folder.string(),
+         holder.empty() ? std::string("unknown") : holder);
   }
   const std::string pid = std::to_string(::getpid());
   if (::ftruncate(fd_, 0) != 0 || ::write(fd_, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size())) {
@@ -74,10 +76,12 @@ RunFolder::RunFolder(const RunJob& job, Communicator& communicator)
 void RunFolder::write_configuration(const RunJob& job) const {
   if (!writer_) return;
   write_file_bytes(folder_ / "config.yaml", job.config_yaml);
-  write_file_bytes(folder_ / "overrides.txt", job.overrides.empty() ? "" : fmt::format("{}\n", fmt::join(job.overrides, "\n")));
+  write_file_bytes(folder_ / "overrides.txt",
+                   job.overrides.empty() ? "" : fmt::format("{}\n", fmt::join(job.overrides, "\n")));
 }
 
-std::optional<TrainingCheckpoint> RunFolder::resume_point(Communicator& communicator, const RunCheckpoints& checkpoints) {
+std::optional<TrainingCheckpoint> RunFolder::resume_point(Communicator& communicator,
+                                                          const RunCheckpoints& checkpoints) {
   const auto latest = writer_ ? checkpoints.latest(previous_ ? &*previous_ : nullptr) : std::nullopt;
   std::optional<TrainingCheckpoint> resume = load_checkpoint_on_all_ranks(communicator, latest);
   if (resume) log_.line(fmt::format("resuming from {} ({} steps done)", latest->string(), resume->steps_completed));

@@ -18,9 +18,9 @@
 namespace lacos {
 
 struct RunJob {
-  std::string name;                 // folder name inside the sweep
-  std::filesystem::path folder;     // <sweep>/<name>
-  std::string config_yaml;          // resolved configuration
+  std::string name;              // folder name inside the sweep
+  std::filesystem::path folder;  // <sweep>/<name>
+  std::string config_yaml;       // resolved configuration
   std::vector<std::string> overrides;
   RunSettings settings;
 };

@@ -31,8 +31,10 @@ RunData read_run_data(const RunSettings& s, RunLog& log) {
   data.training = read_training_data(s.pair_files, s.nli_files, s.trainer.use_hard_negatives);
   for (const std::string& note : data.training.notes) log.line("data: " + note);
   if (s.remove_eval_overlap) data.removed = remove_evaluation_overlap(data.training.pairs, data.eval_sets);
-  log.line(fmt::format("data: {} training pairs ({} removed for sharing a text with an evaluation set, {} malformed "
-                       "lines skipped)", data.training.pairs.size(), data.removed, data.training.malformed));
+  log.line(
+      fmt::format("data: {} training pairs ({} removed for sharing a text with an evaluation set, {} malformed "
+                  "lines skipped)",
+                  data.training.pairs.size(), data.removed, data.training.malformed));
   return data;
 }
 
@@ -106,7 +108,8 @@ RunOutcome train(const RunJob& job, const RunSettings& s, SentenceEncoder& encod
     save_adapter(*encoder.model(), s.lora, job.folder / "adapter", fs::absolute(s.model.path).string());
     if (!uses_random_stand_in(s.model)) {  // a random stand-in has no base folder to point at
       write_sentence_transformers_folder(job.folder / "sentence-transformers", job.folder / "adapter",
-                                         s.encoder.pooling, s.encoder.max_length, encoder.model()->config().hidden_size);
+                                         s.encoder.pooling, s.encoder.max_length,
+                                         encoder.model()->config().hidden_size);
     }
   }
   recorder.training_done(result, s, communicator);
@@ -115,7 +118,8 @@ RunOutcome train(const RunJob& job, const RunSettings& s, SentenceEncoder& encod
 }
 
 // steps=0: the base model evaluated as it is, the encoding sharded over the ranks.
-RunOutcome evaluate_only(const RunData& data, SentenceEncoder& encoder, RunRecorder& recorder, Communicator& communicator) {
+RunOutcome evaluate_only(const RunData& data, SentenceEncoder& encoder, RunRecorder& recorder,
+                         Communicator& communicator) {
   encoder.model()->eval();
   encoder.shard_encoding(&communicator);
   EvalRecord evaluation;
@@ -157,13 +161,15 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
   folder.log().line(fmt::format("== run {} ({})", job.name, job.folder.string()));
   RunData data = read_run_data(s, folder.log());
   std::optional<TrainingCheckpoint> resume;
-  if (s.trainer.steps > 0) resume = folder.resume_point(communicator, RunCheckpoints(job.folder, s.keep_checkpoints, s.best_metric));
+  if (s.trainer.steps > 0)
+    resume = folder.resume_point(communicator, RunCheckpoints(job.folder, s.keep_checkpoints, s.best_metric));
   RunRecorder recorder(job, folder, data.eval_sets.result_names(), resume, start);
   recorder.started(job, s, communicator);
   try {
     SentenceEncoder encoder = load_model(s, data, recorder);
-    RunOutcome outcome = s.trainer.steps > 0 ? train(job, s, encoder, std::move(data), std::move(resume), recorder, communicator)
-                                             : evaluate_only(data, encoder, recorder, communicator);
+    RunOutcome outcome = s.trainer.steps > 0
+        ? train(job, s, encoder, std::move(data), std::move(resume), recorder, communicator)
+        : evaluate_only(data, encoder, recorder, communicator);
     if (outcome.status == RunStatus::interrupted) return outcome;
     outcome.peak_memory_bytes = peak_memory_bytes(s.load.device);
     outcome.wall_seconds = recorder.seconds_since_start();

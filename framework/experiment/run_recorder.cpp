@@ -66,7 +66,8 @@ void RunRecorder::model_loaded(const BloomConfig& config, const RunSettings& s, 
   h5_.set_summary("base_weights", s.load.base_weights.name());
   h5_.set_summary("dtype", dtype_name(s.load.dtype));
   h5_.set_summary("params_trainable", std::int64_t{0});  // until LoRA is added
-  log(fmt::format("model loaded in {:.1f} s, peak resident memory {:.2f} GiB", seconds, peak_resident_bytes / 1073741824.0));
+  log(fmt::format("model loaded in {:.1f} s, peak resident memory {:.2f} GiB", seconds,
+                  peak_resident_bytes / 1073741824.0));
 }
 
 void RunRecorder::training_plan(std::int64_t params_trainable, std::int64_t pairs, std::size_t removed,
@@ -97,11 +98,14 @@ void RunRecorder::training_done(const TrainResult& result, const RunSettings& s,
   h5_.set_summary("optimizer_fraction_8bit", result.optimizer_fraction_8bit);
   h5_.set_summary("skipped_steps", result.skipped_steps);
   h5_.set_summary("steps", result.steps_run);
-  log(fmt::format("optimizer: {}, state {:.2f} MB, {:.1f}% of it in 8 bits, {} update(s) skipped; collectives: {} "
-                  "({} rank(s))", s.trainer.optimizer.name(), result.optimizer_state_bytes / 1e6,
-                  100.0 * result.optimizer_fraction_8bit, result.skipped_steps, communicator.backend(), communicator.size()));
+  log(fmt::format(
+      "optimizer: {}, state {:.2f} MB, {:.1f}% of it in 8 bits, {} update(s) skipped; collectives: {} "
+      "({} rank(s))",
+      s.trainer.optimizer.name(), result.optimizer_state_bytes / 1e6, 100.0 * result.optimizer_fraction_8bit,
+      result.skipped_steps, communicator.backend(), communicator.size()));
   log(fmt::format("train: {} steps in {:.1f} s, {:.0f} tokens/s, final loss {:.4f}", result.steps_run,
-                  result.train_seconds, result.tokens_per_second, result.steps.empty() ? 0.0 : result.steps.back().loss));
+                  result.train_seconds, result.tokens_per_second,
+                  result.steps.empty() ? 0.0 : result.steps.back().loss));
 }
 
 void RunRecorder::interrupted(const TrainResult& result) {

@@ -10,7 +10,8 @@ namespace {
 
 std::vector<std::filesystem::path> under(const std::filesystem::path& root, const std::vector<std::string>& files) {
   std::vector<std::filesystem::path> paths;
-  for (const std::string& file : files) paths.push_back(std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : root / file);
+  for (const std::string& file : files)
+    paths.push_back(std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : root / file);
   return paths;
 }
 
@@ -44,9 +45,12 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.model.random_shape.vocab_size = config_int(c, "model.shape.vocab_size");
 
   s.load.device = keyed(c, "model.device", [](const std::string& v) { return parse_device(v); });
-  s.load.dtype = keyed(c, "model.dtype", [&](const std::string& v) { return parse_compute_dtype_for(v, s.load.device, "model.dtype"); });
-  s.load.base_weights = keyed(c, "model.base_weights", [](const std::string& v) { return WeightFormat::parse(v, "model.base_weights"); });
-  s.encoder.pooling = keyed(c, "encoder.pooling", [](const std::string& v) { return parse_pooling(v, "encoder.pooling"); });
+  s.load.dtype = keyed(c, "model.dtype",
+                       [&](const std::string& v) { return parse_compute_dtype_for(v, s.load.device, "model.dtype"); });
+  s.load.base_weights =
+      keyed(c, "model.base_weights", [](const std::string& v) { return WeightFormat::parse(v, "model.base_weights"); });
+  s.encoder.pooling =
+      keyed(c, "encoder.pooling", [](const std::string& v) { return parse_pooling(v, "encoder.pooling"); });
   s.encoder.max_length = config_int(c, "train.max_length");
   s.encoder.batch_size = config_int(c, "encoder.batch_size");
 
@@ -100,8 +104,10 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.dist.force_collectives = config_bool(c, "dist.force_collectives");
   t.dist = s.dist;
   if (t.steps > 0 && s.pair_files.empty() && s.nli_files.empty()) {
-    fail("{}: train.steps is {} but neither data.pairs nor data.nli names a training file (set train.steps=0 to "
-         "evaluate the base model only)", find_path(c, "train.steps")->origin, t.steps);
+    fail(
+        "{}: train.steps is {} but neither data.pairs nor data.nli names a training file (set train.steps=0 to "
+        "evaluate the base model only)",
+        find_path(c, "train.steps")->origin, t.steps);
   }
   return s;
 }

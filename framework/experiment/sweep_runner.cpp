@@ -1,13 +1,13 @@
 #include "experiment/sweep_runner.h"
 
 #include "config/composer.h"
-#include "config/sweep_plan.h"
 #include "config/config_schema.h"
+#include "config/sweep_plan.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/stop_signal.h"
-#include "distributed/process_placement.h"
 #include "distributed/make_communicator.h"
+#include "distributed/process_placement.h"
 #include "distributed/rank_agreement.h"
 #include "experiment/model_source.h"
 #include "experiment/run_job.h"
@@ -37,8 +37,10 @@ void check_inputs_exist(const RunJob& job) {
   check_model_available(job.settings.model, origin);
   auto check = [&](const fs::path& path, const char* key) {
     if (!fs::exists(path)) {
-      fail("{}: {} file {} not found (data.root = {}; set LACOS_DATA or data.root, or fetch the public datasets with "
-           "launch/download-data.sh)", origin, key, path.string(), job.settings.data_root.string());
+      fail(
+          "{}: {} file {} not found (data.root = {}; set LACOS_DATA or data.root, or fetch the public datasets with "
+          "launch/download-data.sh)",
+          origin, key, path.string(), job.settings.data_root.string());
     }
   };
   if (job.settings.trainer.steps > 0) {
@@ -83,7 +85,8 @@ RunJob job_from_folder(const fs::path& folder) {
   job.settings = read_run_settings(config);
   job.config_yaml = to_yaml(config);
   std::ifstream overrides(folder / "overrides.txt");
-  for (std::string line; std::getline(overrides, line);) if (!line.empty()) job.overrides.push_back(line);
+  for (std::string line; std::getline(overrides, line);)
+    if (!line.empty()) job.overrides.push_back(line);
   return job;
 }
 
@@ -94,14 +97,16 @@ std::vector<RunJob> jobs_to_resume(const fs::path& folder) {
   for (const auto& entry : fs::directory_iterator(folder)) {
     if (entry.is_directory() && fs::exists(entry.path() / "config.yaml")) runs.push_back(entry.path());
   }
-  if (runs.empty()) fail("--resume {}: neither a run folder (config.yaml) nor a sweep folder holding runs", folder.string());
+  if (runs.empty())
+    fail("--resume {}: neither a run folder (config.yaml) nor a sweep folder holding runs", folder.string());
   std::sort(runs.begin(), runs.end());
   std::vector<RunJob> jobs;
   for (const fs::path& run : runs) jobs.push_back(job_from_folder(run));
   return jobs;
 }
 
-int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description);
+int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep,
+             const std::string& description);
 
 // The job's control plane: MPI across the ranks, or the single process.
 std::shared_ptr<Communicator> control_communicator() {
@@ -124,9 +129,10 @@ int run_sweep(const SweepRequest& request) {
     const std::vector<RunJob> jobs = jobs_to_resume(request.resume);
     for (const RunJob& job : jobs) check_inputs_exist(job);
     require_same_on_all_ranks(*control, all_configurations(jobs), "resolved configuration");
-    return run_jobs(*control, jobs,
-                    jobs.size() == 1 && jobs[0].folder == request.resume ? request.resume.parent_path() : request.resume,
-                    "resumed " + request.resume.string());
+    return run_jobs(
+        *control, jobs,
+        jobs.size() == 1 && jobs[0].folder == request.resume ? request.resume.parent_path() : request.resume,
+        "resumed " + request.resume.string());
   }
   const ExperimentComposer composer(request.experiment_file);
   const std::vector<PlannedRun> plan = plan_sweep(composer, request.overrides, request.multirun);
@@ -134,7 +140,8 @@ int run_sweep(const SweepRequest& request) {
     fail("{}: one run folder holds one run, but the overrides plan {}", request.run_folder.string(), plan.size());
   }
   // Rank 0's clock for ${now:...}: ranks started a second apart must name the same folder.
-  const std::time_t now = static_cast<std::time_t>(std::stoll(control->broadcast_text(std::to_string(std::time(nullptr)), 0)));
+  const std::time_t now =
+      static_cast<std::time_t>(std::stoll(control->broadcast_text(std::to_string(std::time(nullptr)), 0)));
 
   // Every run is composed and checked before anything runs.
   std::vector<RunJob> jobs;
@@ -176,15 +183,17 @@ int run_sweep(const SweepRequest& request) {
 
   for (const RunJob& job : jobs) check_inputs_exist(job);
   require_same_on_all_ranks(*control, all_configurations(jobs), "resolved configuration");
-  const std::string description = fmt::format("experiment: {}\ncommand-line overrides: {}",
-                                              request.experiment_file.empty() ? "(none)" : request.experiment_file.string(),
-                                              fmt::join(request.overrides, " "));
-  return run_jobs(*control, jobs, request.run_folder.empty() ? sweep_folder(configs[0]) : request.run_folder, description);
+  const std::string description = fmt::format(
+      "experiment: {}\ncommand-line overrides: {}",
+      request.experiment_file.empty() ? "(none)" : request.experiment_file.string(), fmt::join(request.overrides, " "));
+  return run_jobs(*control, jobs, request.run_folder.empty() ? sweep_folder(configs[0]) : request.run_folder,
+                  description);
 }
 
 namespace {
 
-int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep, const std::string& description) {
+int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::path& sweep,
+             const std::string& description) {
   // Rank 0 alone writes and reports; the other ranks only compute.
   const bool writer = control.rank() == 0;
   const ThreadSetup threads = configure_threads_for_this_rank(jobs[0].settings.threads);
@@ -224,15 +233,18 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
     std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
   }
   // A stop seen by another rank interrupts this one too (the ranks agree on the step).
-  if (stop_requested().load() ||
-      std::any_of(outcomes.begin(), outcomes.end(), [](const RunOutcome& o) { return o.status == RunStatus::interrupted; })) {
+  if (stop_requested().load() || std::any_of(outcomes.begin(), outcomes.end(), [](const RunOutcome& o) {
+        return o.status == RunStatus::interrupted;
+      })) {
     if (writer) {
-      std::fprintf(stderr, "lacos-exp: stopped by signal %d; rerun the same command or lacos-exp --resume %s to continue\n",
+      std::fprintf(stderr,
+                   "lacos-exp: stopped by signal %d; rerun the same command or lacos-exp --resume %s to continue\n",
                    stop_signal_number(), sweep.string().c_str());
     }
     return 128 + std::max(stop_signal_number(), 1);
   }
-  if (failures > 0) fail("{} of {} run(s) failed; see run.log in their folders under {}", failures, jobs.size(), sweep.string());
+  if (failures > 0)
+    fail("{} of {} run(s) failed; see run.log in their folders under {}", failures, jobs.size(), sweep.string());
   return 0;
 }
 

@@ -13,8 +13,8 @@ struct SweepRequest {
   std::filesystem::path experiment_file;
   std::vector<std::string> overrides;
   bool multirun = false;
-  bool dry_run = false;      // list the runs and what differs between them
-  bool print_config = false; // print each run's resolved configuration
+  bool dry_run = false;          // list the runs and what differs between them
+  bool print_config = false;     // print each run's resolved configuration
   std::filesystem::path resume;  // a run or sweep folder to continue (instead of an experiment file)
   // One run into exactly this folder instead of <experiment.output_dir>/<run name> (lacos-train's
   // --output); the experiment file may then be empty (schema defaults and overrides alone).

@@ -2,15 +2,14 @@
 
 #include "core/error.h"
 
-#include <cerrno>
 #include <fcntl.h>
-#include <cstring>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace lacos {
 
-AtomicFile::AtomicFile(std::filesystem::path path)
-    : path_(std::move(path)), temp_path_(path_.string() + ".tmp") {
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), temp_path_(path_.string() + ".tmp") {
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (file_ == nullptr) fail("{}: cannot open for writing: {}", temp_path_.string(), std::strerror(errno));
 }

@@ -53,7 +53,8 @@ void write_gzip_file(const std::filesystem::path& path, const std::string& bytes
   gzFile out = gzopen(path.c_str(), "wb9");
   if (out == nullptr) fail("{}: cannot open for writing (is the folder writable?)", path.string());
   const int written = bytes.empty() ? 0 : gzwrite(out, bytes.data(), static_cast<unsigned>(bytes.size()));
-  if (gzclose(out) != Z_OK || written != static_cast<int>(bytes.size())) fail("{}: write failed (disk full?)", path.string());
+  if (gzclose(out) != Z_OK || written != static_cast<int>(bytes.size()))
+    fail("{}: write failed (disk full?)", path.string());
 }
 
 }  // namespace lacos

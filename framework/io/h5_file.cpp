@@ -87,7 +87,8 @@ std::map<std::string, H5Scalar> H5Object::attributes() const {
   H5O_info_t info{};
   if (H5Oget_info2(id(), &info, H5O_INFO_NUM_ATTRS) < 0) fail_here("list attributes");
   for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    const H5Handle attribute(H5Aopen_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    const H5Handle attribute(H5Aopen_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
+                             H5Aclose);
     if (!attribute.valid()) fail_here("open attribute " + std::to_string(i));
     std::string key(static_cast<std::size_t>(std::max<ssize_t>(H5Aget_name(attribute.get(), 0, nullptr), 0)), '\0');
     H5Aget_name(attribute.get(), key.size() + 1, key.data());
@@ -179,10 +180,12 @@ std::vector<std::string> H5Group::members() const {
   return names;
 }
 
-H5Dataset H5Group::create_dataset(const std::string& member, hid_t type, const std::vector<std::uint64_t>& shape) const {
+H5Dataset H5Group::create_dataset(const std::string& member, hid_t type,
+                                  const std::vector<std::uint64_t>& shape) const {
   const H5Handle space = simple_space(shape);
-  return H5Dataset(H5Handle(H5Dcreate2(id(), member.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                            H5Dclose), file_, child(member));
+  return H5Dataset(
+      H5Handle(H5Dcreate2(id(), member.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose),
+      file_, child(member));
 }
 
 H5Dataset H5Group::open_dataset(const std::string& member) const {
@@ -218,8 +221,10 @@ void H5Group::write_series_raw(const std::string& member, hid_t type, std::size_
   const H5Handle space(H5Screate_simple(1, &length, &unlimited), H5Sclose);
   const H5Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_chunk(properties.get(), 1, &chunk);
-  H5Dataset dataset(H5Handle(H5Dcreate2(id(), member.c_str(), type, space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
-                             H5Dclose), file_, child(member));
+  H5Dataset dataset(
+      H5Handle(H5Dcreate2(id(), member.c_str(), type, space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
+               H5Dclose),
+      file_, child(member));
   if (size > 0 && H5Dwrite(dataset.id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) dataset.fail_here("write");
   dataset.close();
 }
@@ -253,7 +258,9 @@ std::vector<std::string> H5Group::read_strings(const std::string& member) const 
 // ---- files
 
 H5File::H5File(fs::path path, fs::path temp_path, H5Handle file)
-    : path_(std::move(path)), temp_path_(std::move(temp_path)), file_(std::move(file)),
+    : path_(std::move(path)),
+      temp_path_(std::move(temp_path)),
+      file_(std::move(file)),
       root_(H5Handle(H5Gopen2(file_.get(), "/", H5P_DEFAULT), H5Gclose), path_, "/") {}
 
 H5File H5File::create(const fs::path& path) {
@@ -273,8 +280,11 @@ H5File H5File::open_read_only(const fs::path& path, const char* what) {
 }
 
 H5File::H5File(H5File&& other) noexcept
-    : path_(std::move(other.path_)), temp_path_(std::move(other.temp_path_)), file_(std::move(other.file_)),
-      root_(std::move(other.root_)), committed_(other.committed_) {
+    : path_(std::move(other.path_)),
+      temp_path_(std::move(other.temp_path_)),
+      file_(std::move(other.file_)),
+      root_(std::move(other.root_)),
+      committed_(other.committed_) {
   other.temp_path_.clear();  // the moved-from file owns no temporary file
 }
 

@@ -39,10 +39,20 @@ class H5Handle {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
-template <typename T> hid_t h5_native_type();
-template <> inline hid_t h5_native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> inline hid_t h5_native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> inline hid_t h5_native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <typename T>
+hid_t h5_native_type();
+template <>
+inline hid_t h5_native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+template <>
+inline hid_t h5_native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
+template <>
+inline hid_t h5_native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
 
 // A group or dataset: what both carry (attributes) and how errors name it.
 class H5Object {
@@ -91,7 +101,8 @@ class H5Group : public H5Object {
   H5Dataset create_dataset(const std::string& member, hid_t type, const std::vector<std::uint64_t>& shape) const;
   H5Dataset open_dataset(const std::string& member) const;
   // An n-D dataset written whole (checkpoint tensors); an empty shape is a scalar.
-  void write_array(const std::string& member, hid_t type, const std::vector<std::uint64_t>& shape, const void* data) const;
+  void write_array(const std::string& member, hid_t type, const std::vector<std::uint64_t>& shape,
+                   const void* data) const;
 
   void write_string(const std::string& member, const std::string& text) const;
   std::string read_string(const std::string& member) const;

@@ -29,7 +29,8 @@ std::optional<RunStatus> RunRecord::status() const {
 }
 
 EvalSeries& RunRecord::eval_series(const std::string& set) {
-  for (auto& [name, series] : eval) if (name == set) return series;
+  for (auto& [name, series] : eval)
+    if (name == set) return series;
   if (set.empty() || set.find('/') != std::string::npos) fail("eval set name '{}' cannot name an HDF5 group", set);
   eval.emplace_back(set, EvalSeries{});
   return eval.back().second;
@@ -109,7 +110,8 @@ RunRecord read_run_h5(const fs::path& path) {
     const H5Group checkpoints = root.open_group("checkpoints");
     const auto steps = checkpoints.read_series<std::int64_t>("step");
     const auto files = checkpoints.read_strings("path");
-    for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i) record.checkpoints.emplace_back(steps[i], files[i]);
+    for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i)
+      record.checkpoints.emplace_back(steps[i], files[i]);
   }
   return record;
 }

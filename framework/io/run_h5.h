@@ -45,7 +45,7 @@ struct RunRecord {
   std::string overrides;
   std::map<std::string, H5Scalar> summary;
   TrainSeries train;
-  std::vector<std::pair<std::string, EvalSeries>> eval;  // in declaration order
+  std::vector<std::pair<std::string, EvalSeries>> eval;           // in declaration order
   std::vector<std::pair<std::int64_t, std::string>> checkpoints;  // step, file name in the run folder
 
   EvalSeries& eval_series(const std::string& set);

@@ -18,10 +18,9 @@ struct DtypeInfo {
 };
 
 constexpr DtypeInfo kDtypes[] = {
-    {StDtype::F64, "F64", 8}, {StDtype::F32, "F32", 4}, {StDtype::F16, "F16", 2},
-    {StDtype::BF16, "BF16", 2}, {StDtype::I64, "I64", 8}, {StDtype::I32, "I32", 4},
-    {StDtype::I16, "I16", 2}, {StDtype::I8, "I8", 1},   {StDtype::U8, "U8", 1},
-    {StDtype::BOOL, "BOOL", 1},
+    {StDtype::F64, "F64", 8}, {StDtype::F32, "F32", 4},   {StDtype::F16, "F16", 2}, {StDtype::BF16, "BF16", 2},
+    {StDtype::I64, "I64", 8}, {StDtype::I32, "I32", 4},   {StDtype::I16, "I16", 2}, {StDtype::I8, "I8", 1},
+    {StDtype::U8, "U8", 1},   {StDtype::BOOL, "BOOL", 1},
 };
 
 const DtypeInfo& info(StDtype dtype) {
@@ -56,8 +55,8 @@ StTensor parse_entry(const std::string& name, const Json& entry, const std::stri
   tensor.name = name;
   const std::string dtype_name = require_string(entry, "dtype", where);
   if (!parse_st_dtype(dtype_name, &tensor.dtype)) {
-    fail("{}: unknown dtype '{}' (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)",
-         where, dtype_name);
+    fail("{}: unknown dtype '{}' (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)", where,
+         dtype_name);
   }
   const Json& shape = require_key(entry, "shape", where);
   if (!shape.is_array()) fail("{}: 'shape' must be an array, got {}", where, shape.dump());
@@ -82,8 +81,8 @@ StTensor parse_entry(const std::string& name, const Json& entry, const std::stri
     fail("{}: shape {} is too large", where, shape.dump());
   }
   if (expected != tensor.nbytes()) {
-    fail("{}: dtype {} and shape {} need {} bytes but data_offsets [{}, {}] hold {}", where, dtype_name,
-         shape.dump(), expected, tensor.begin, tensor.end, tensor.nbytes());
+    fail("{}: dtype {} and shape {} need {} bytes but data_offsets [{}, {}] hold {}", where, dtype_name, shape.dump(),
+         expected, tensor.begin, tensor.end, tensor.nbytes());
   }
   return tensor;
 }
@@ -112,8 +111,7 @@ std::int64_t StTensor::numel() const {
 SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : file_(path) {
   const std::string origin = path.string();
   if (file_.size() < 8) {
-    fail("{}: truncated safetensors file ({} bytes; the 8-byte header length alone is missing)", origin,
-         file_.size());
+    fail("{}: truncated safetensors file ({} bytes; the 8-byte header length alone is missing)", origin, file_.size());
   }
   const std::uint64_t header_len = read_u64_le(file_.data());
   if (header_len > kMaxSafetensorsHeaderBytes) {
@@ -121,8 +119,8 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : file_(path
          kMaxSafetensorsHeaderBytes);
   }
   if (header_len > file_.size() - 8) {
-    fail("{}: header length {} runs past the end of the file ({} bytes): truncated or corrupt", origin,
-         header_len, file_.size());
+    fail("{}: header length {} runs past the end of the file ({} bytes): truncated or corrupt", origin, header_len,
+         file_.size());
   }
   const char* header_bytes = reinterpret_cast<const char*>(file_.data() + 8);
   if (header_len == 0 || header_bytes[0] != '{') {
@@ -155,19 +153,19 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : file_(path
         fail("{}: tensor '{}' at data_offsets [{}, {}] overlaps the previous tensor, which ends at {}", origin,
              tensor.name, tensor.begin, tensor.end, expected_begin);
       }
-      fail("{}: tensor '{}' starts at {} but the previous tensor ends at {}: offsets must tile the data",
-           origin, tensor.name, tensor.begin, expected_begin);
+      fail("{}: tensor '{}' starts at {} but the previous tensor ends at {}: offsets must tile the data", origin,
+           tensor.name, tensor.begin, expected_begin);
     }
     if (tensor.end > data_size) {
-      fail("{}: tensor '{}' data_offsets [{}, {}] run past the data section ({} bytes): truncated file?",
-           origin, tensor.name, tensor.begin, tensor.end, data_size);
+      fail("{}: tensor '{}' data_offsets [{}, {}] run past the data section ({} bytes): truncated file?", origin,
+           tensor.name, tensor.begin, tensor.end, data_size);
     }
     tensor.data = file_.data() + data_start_ + tensor.begin;
     expected_begin = tensor.end;
   }
   if (expected_begin != data_size) {
-    fail("{}: the tensors cover {} bytes but the data section holds {}: offsets must tile the data",
-         origin, expected_begin, data_size);
+    fail("{}: the tensors cover {} bytes but the data section holds {}: offsets must tile the data", origin,
+         expected_begin, data_size);
   }
   for (std::size_t i = 0; i < tensors_.size(); ++i) index_[tensors_[i].name] = i;
 }
@@ -186,7 +184,8 @@ const StTensor& SafetensorsFile::at(const std::string& name) const {
 void SafetensorsFile::release(const StTensor& tensor) const { release_bytes(tensor, 0, tensor.nbytes()); }
 
 void SafetensorsFile::release_bytes(const StTensor& tensor, std::uint64_t offset, std::uint64_t length) const {
-  file_.release(data_start_ + tensor.begin + offset, std::min(length, tensor.nbytes() - std::min(offset, tensor.nbytes())));
+  file_.release(data_start_ + tensor.begin + offset,
+                std::min(length, tensor.nbytes() - std::min(offset, tensor.nbytes())));
 }
 
 }  // namespace lacos

@@ -30,9 +30,8 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<StTe
       if (dim < 0) fail("{}: tensor '{}' has a negative dimension", path.string(), tensor->name);
       bytes *= static_cast<std::uint64_t>(dim);
     }
-    header[tensor->name] = {{"dtype", st_dtype_name(tensor->dtype)},
-                            {"shape", tensor->shape},
-                            {"data_offsets", {offset, offset + bytes}}};
+    header[tensor->name] = {
+        {"dtype", st_dtype_name(tensor->dtype)}, {"shape", tensor->shape}, {"data_offsets", {offset, offset + bytes}}};
     sizes.push_back(bytes);
     offset += bytes;
   }

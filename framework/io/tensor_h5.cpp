@@ -17,7 +17,8 @@ hid_t h5_type(torch::ScalarType dtype, const std::string& name, const fs::path& 
     case torch::kInt32: return H5T_NATIVE_INT32;
     case torch::kUInt8: return H5T_NATIVE_UINT8;
     case torch::kInt8: return H5T_NATIVE_INT8;
-    default: fail("{}: tensor '{}' has dtype {}, which checkpoints do not store", path.string(), name, c10::toString(dtype));
+    default:
+      fail("{}: tensor '{}' has dtype {}, which checkpoints do not store", path.string(), name, c10::toString(dtype));
   }
 }
 
@@ -37,7 +38,8 @@ torch::ScalarType torch_type(hid_t type, const std::string& name, const fs::path
 }  // namespace
 
 const torch::Tensor& TensorFile::tensor(const std::string& name, const fs::path& origin) const {
-  for (const auto& [key, value] : tensors) if (key == name) return value;
+  for (const auto& [key, value] : tensors)
+    if (key == name) return value;
   fail("{}: checkpoint has no tensor '{}'", origin.string(), name);
 }
 
@@ -69,7 +71,8 @@ TensorFile read_tensor_h5(const fs::path& path) {
     const H5Dataset dataset = tensors.open_dataset(name);
     const std::vector<std::uint64_t> shape = dataset.shape();
     const torch::ScalarType dtype = torch_type(dataset.type().get(), name, path);
-    torch::Tensor tensor = torch::empty(std::vector<std::int64_t>(shape.begin(), shape.end()), torch::TensorOptions().dtype(dtype));
+    torch::Tensor tensor =
+        torch::empty(std::vector<std::int64_t>(shape.begin(), shape.end()), torch::TensorOptions().dtype(dtype));
     if (tensor.numel() > 0) dataset.read(h5_type(dtype, name, path), tensor.data_ptr());
     content.tensors.emplace_back(name, tensor);
   }

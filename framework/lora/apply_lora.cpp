@@ -20,9 +20,10 @@ void apply_lora(BloomModelImpl& model, const LoraConfig& config, bool initialize
   }
   if (wrapped == 0) {
     const std::string targets = fmt::format("{}", fmt::join(config.target_modules, ", "));
-    fail("LoRA target_modules [{}] match no BLOOM projection (expected query_key_value, dense, dense_h_to_4h or "
-         "dense_4h_to_h)",
-         config.target_regex.value_or(targets));
+    fail(
+        "LoRA target_modules [{}] match no BLOOM projection (expected query_key_value, dense, dense_h_to_4h or "
+        "dense_4h_to_h)",
+        config.target_regex.value_or(targets));
   }
   for (auto& item : model.named_parameters()) {
     item.value().set_requires_grad(item.key().find(".lora_") != std::string::npos);

@@ -12,8 +12,8 @@ namespace {
 
 bool suffix_match(const std::string& name, const std::string& target) {
   return name == target ||
-         (name.size() > target.size() && name.compare(name.size() - target.size(), target.size(), target) == 0 &&
-          name[name.size() - target.size() - 1] == '.');
+      (name.size() > target.size() && name.compare(name.size() - target.size(), target.size(), target) == 0 &&
+       name[name.size() - target.size() - 1] == '.');
 }
 
 // "h.12.mlp.dense_4h_to_h" -> 12; -1 when the name has no layer index.
@@ -64,7 +64,7 @@ bool LoraConfig::targets(const std::string& name) const {
   }
   if (layers_to_transform.empty()) return true;
   return std::find(layers_to_transform.begin(), layers_to_transform.end(), layer_index(name)) !=
-         layers_to_transform.end();
+      layers_to_transform.end();
 }
 
 void LoraConfig::validate(const std::string& origin) const {
@@ -86,7 +86,8 @@ void LoraConfig::validate(const std::string& origin) const {
 
 LoraConfig LoraConfig::from_peft_json(const Json& json, const std::string& origin) {
   if (!json.is_object()) fail("{}: adapter config must be a JSON object", origin);
-  const std::string type = json.contains("peft_type") && json["peft_type"].is_string() ? json["peft_type"].get<std::string>() : "";
+  const std::string type =
+      json.contains("peft_type") && json["peft_type"].is_string() ? json["peft_type"].get<std::string>() : "";
   if (type != "LORA") fail("{}: peft_type is '{}', expected 'LORA'", origin, type);
   require_unset(json, "use_dora", origin, "DoRA");
   require_unset(json, "rank_pattern", origin, "per-module ranks");
@@ -115,7 +116,8 @@ LoraConfig LoraConfig::from_peft_json(const Json& json, const std::string& origi
   if (json.contains("exclude_modules") && json["exclude_modules"].is_string()) {
     fail("{}: exclude_modules as a regex is not supported (give a list)", origin);
   }
-  if (json.contains("exclude_modules")) config.exclude_modules = string_list(json["exclude_modules"], "exclude_modules", origin);
+  if (json.contains("exclude_modules"))
+    config.exclude_modules = string_list(json["exclude_modules"], "exclude_modules", origin);
   if (json.contains("layers_to_transform") && !json["layers_to_transform"].is_null()) {
     const Json& layers = json["layers_to_transform"];
     if (layers.is_number_integer()) {
@@ -134,26 +136,26 @@ LoraConfig LoraConfig::from_peft_json(const Json& json, const std::string& origi
 }
 
 Json LoraConfig::to_peft_json(const std::string& base_model_name_or_path) const {
-  Json json = {{"peft_type", "LORA"},
-               {"r", r},
-               {"lora_alpha", alpha},
-               {"lora_dropout", dropout},
-               {"use_rslora", use_rslora},
-               {"bias", "none"},
-               {"fan_in_fan_out", false},
-               {"init_lora_weights", true},
-               {"inference_mode", true},
-               {"use_dora", false},
-               {"lora_bias", false},
-               {"modules_to_save", nullptr},
-               {"rank_pattern", Json::object()},
-               {"alpha_pattern", Json::object()},
-               {"task_type", nullptr},
-               {"revision", nullptr},
-               {"base_model_name_or_path", base_model_name_or_path},
-               {"auto_mapping",
-                {{"base_model_class", base_model_class},
-                 {"parent_library", "transformers.models.bloom.modeling_bloom"}}}};
+  Json json = {
+      {"peft_type", "LORA"},
+      {"r", r},
+      {"lora_alpha", alpha},
+      {"lora_dropout", dropout},
+      {"use_rslora", use_rslora},
+      {"bias", "none"},
+      {"fan_in_fan_out", false},
+      {"init_lora_weights", true},
+      {"inference_mode", true},
+      {"use_dora", false},
+      {"lora_bias", false},
+      {"modules_to_save", nullptr},
+      {"rank_pattern", Json::object()},
+      {"alpha_pattern", Json::object()},
+      {"task_type", nullptr},
+      {"revision", nullptr},
+      {"base_model_name_or_path", base_model_name_or_path},
+      {"auto_mapping",
+       {{"base_model_class", base_model_class}, {"parent_library", "transformers.models.bloom.modeling_bloom"}}}};
   json["target_modules"] = target_regex ? Json(*target_regex) : Json(target_modules);
   json["exclude_modules"] = exclude_modules.empty() ? Json(nullptr) : Json(exclude_modules);
   json["layers_to_transform"] = layers_to_transform.empty() ? Json(nullptr) : Json(layers_to_transform);

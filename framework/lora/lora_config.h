@@ -21,7 +21,7 @@ struct LoraConfig {
   std::optional<std::string> target_regex;
   std::vector<std::string> exclude_modules;
   std::vector<std::int64_t> layers_to_transform;  // empty: every layer
-  bool use_rslora = false;                         // scaling alpha / sqrt(r) instead of alpha / r
+  bool use_rslora = false;                        // scaling alpha / sqrt(r) instead of alpha / r
   // The transformers class PEFT puts the adapter on, which fixes its key names: "BloomModel"
   // (`base_model.model.h.N...`; sentence-transformers' AutoModel) or "BloomForCausalLM"
   // (`base_model.model.transformer.h.N...`). PEFT loads keys of the other form onto nothing

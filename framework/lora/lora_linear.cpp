@@ -65,8 +65,8 @@ void LoraLinearImpl::merge() {
   } else if (auto* int8 = dynamic_cast<Int8LinearImpl*>(base_.get())) {
     saved_codes_ = int8->codes().clone();
     saved_absmax_ = int8->absmax().clone();
-    const Int8Rows merged = quantize_int8_rows(int8->dequantized_weight(torch::kFloat32) + delta_weight(),
-                                               int8->block_size());
+    const Int8Rows merged =
+        quantize_int8_rows(int8->dequantized_weight(torch::kFloat32) + delta_weight(), int8->block_size());
     int8->set_codes(merged.codes, merged.absmax);
   } else {
     fail("cannot merge a LoRA adapter into a base layer of this kind");

@@ -50,7 +50,7 @@ class LoraLinearImpl : public ProjectionImpl {
   double scaling_;
   double dropout_;
   bool merged_ = false;
-  torch::Tensor saved_codes_;   // an int8 base's codes and scales before merging
+  torch::Tensor saved_codes_;  // an int8 base's codes and scales before merging
   torch::Tensor saved_absmax_;
 };
 

@@ -40,9 +40,10 @@ LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
   const fs::path weights = folder / kWeightsFile;
   if (!fs::exists(weights)) {
     if (fs::exists(folder / "adapter_model.bin")) {
-      fail("{}: only a pickle adapter_model.bin is here; lacos reads {} (convert with PEFT's "
-           "save_pretrained(..., safe_serialization=True))",
-           folder.string(), kWeightsFile);
+      fail(
+          "{}: only a pickle adapter_model.bin is here; lacos reads {} (convert with PEFT's "
+          "save_pretrained(..., safe_serialization=True))",
+          folder.string(), kWeightsFile);
     }
     fail("{}: {} not found in the adapter folder", folder.string(), kWeightsFile);
   }
@@ -58,9 +59,10 @@ LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
     if (key.rfind(kPeftPrefix + "transformer.", 0) == 0) ++causal_lm_keys;
     auto target = targets.find(name);
     if (target == targets.end()) {
-      fail("{}: tensor '{}' is not an adapter weight of this model (expected keys like "
-           "'base_model.model.h.0.self_attention.query_key_value.lora_A.weight' for the targets in {})",
-           weights.string(), key, kConfigFile);
+      fail(
+          "{}: tensor '{}' is not an adapter weight of this model (expected keys like "
+          "'base_model.model.h.0.self_attention.query_key_value.lora_A.weight' for the targets in {})",
+          weights.string(), key, kConfigFile);
     }
     if (!tensor.sizes().equals(target->second.sizes())) {
       fail("{}: tensor '{}' has shape {} but the base model needs {} (adapter made for another base model?)",

@@ -9,7 +9,6 @@ namespace lacos {
 // [batch, n_head, seq, seq] in `dtype`: alibi + 0 where key j <= query i and key j is a real
 // token, and a large negative finite value elsewhere (finite, so a fully masked padding row
 // gives a uniform softmax instead of NaN).
-torch::Tensor attention_bias(const torch::Tensor& attention_mask, const torch::Tensor& slopes,
-                             torch::ScalarType dtype);
+torch::Tensor attention_bias(const torch::Tensor& attention_mask, const torch::Tensor& slopes, torch::ScalarType dtype);
 
 }  // namespace lacos

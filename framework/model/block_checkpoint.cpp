@@ -55,7 +55,8 @@ class CheckpointedBlock : public torch::autograd::Function<CheckpointedBlock> {
 
 }  // namespace
 
-torch::Tensor checkpointed_block_forward(BloomBlockImpl& block, const torch::Tensor& hidden, const torch::Tensor& bias) {
+torch::Tensor checkpointed_block_forward(BloomBlockImpl& block, const torch::Tensor& hidden,
+                                         const torch::Tensor& bias) {
   return CheckpointedBlock::apply(hidden, bias, reinterpret_cast<std::int64_t>(&block));
 }
 

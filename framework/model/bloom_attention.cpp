@@ -38,8 +38,9 @@ std::atomic<int>& kernel_choice() {
   static std::atomic<int> choice = [] {
     const char* value = std::getenv("LACOS_ATTENTION");
     const std::string text = value != nullptr ? value : "";
-    return static_cast<int>(text == "math" ? AttentionKernel::math : text == "fused" ? AttentionKernel::fused
-                                                                                    : AttentionKernel::automatic);
+    return static_cast<int>(text == "math"        ? AttentionKernel::math
+                                : text == "fused" ? AttentionKernel::fused
+                                                  : AttentionKernel::automatic);
   }();
   return choice;
 }
@@ -101,9 +102,9 @@ torch::Tensor BloomAttentionImpl::forward(const torch::Tensor& hidden, const tor
   const torch::Tensor key = heads(qkv[1]);
   const torch::Tensor value = heads(qkv[2]);
   // scores = bias + q k^T / sqrt(head_dim), in the compute dtype, as HF's baddbmm.
-  const torch::Tensor scores = torch::baddbmm(bias.reshape({batch * n_head_, seq, seq}), query,
-                                              key.transpose(1, 2), /*beta=*/1.0,
-                                              /*alpha=*/1.0 / std::sqrt(static_cast<double>(head_dim_)));
+  const torch::Tensor scores =
+      torch::baddbmm(bias.reshape({batch * n_head_, seq, seq}), query, key.transpose(1, 2), /*beta=*/1.0,
+                     /*alpha=*/1.0 / std::sqrt(static_cast<double>(head_dim_)));
   // Softmax in float32: bfloat16 exponentials lose too much to sum over long rows.
   torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(hidden.scalar_type());
   probs = torch::dropout(probs, attention_dropout_, is_training());

@@ -5,8 +5,8 @@
 // same additive bias (LACOS_ATTENTION=math selects the explicit path there too).
 #pragma once
 
-#include "model/bloom_config.h"
 #include "layers/projection.h"
+#include "model/bloom_config.h"
 #include "quant/weight_format.h"
 
 #include <torch/torch.h>

@@ -5,7 +5,8 @@ namespace lacos {
 BloomBlockImpl::BloomBlockImpl(const BloomConfig& config, const torch::TensorOptions& options,
                                const WeightFormat& format)
     : residual_from_layernorm_(config.apply_residual_connection_post_layernorm) {
-  input_layernorm = register_module("input_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
+  input_layernorm =
+      register_module("input_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
   self_attention = register_module("self_attention", BloomAttention(config, options, format));
   post_attention_layernorm =
       register_module("post_attention_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));

@@ -33,17 +33,15 @@ void require_probability(double value, const char* key, const std::string& origi
 
 std::int64_t BloomConfig::non_embedding_parameter_count() const {
   const std::int64_t h = hidden_size;
-  const std::int64_t per_layer = 2 * 2 * h                // two LayerNorms
-                                 + 3 * h * h + 3 * h      // query_key_value
-                                 + h * h + h              // dense
-                                 + 4 * h * h + 4 * h      // dense_h_to_4h
-                                 + 4 * h * h + h;         // dense_4h_to_h
-  return n_layer * per_layer + 2 * h + 2 * h;             // + ln_f + word_embeddings_layernorm
+  const std::int64_t per_layer = 2 * 2 * h     // two LayerNorms
+      + 3 * h * h + 3 * h                      // query_key_value
+      + h * h + h                              // dense
+      + 4 * h * h + 4 * h                      // dense_h_to_4h
+      + 4 * h * h + h;                         // dense_4h_to_h
+  return n_layer * per_layer + 2 * h + 2 * h;  // + ln_f + word_embeddings_layernorm
 }
 
-std::int64_t BloomConfig::parameter_count() const {
-  return non_embedding_parameter_count() + vocab_size * hidden_size;
-}
+std::int64_t BloomConfig::parameter_count() const { return non_embedding_parameter_count() + vocab_size * hidden_size; }
 
 BloomConfig BloomConfig::from_json(const Json& json, const std::string& origin) {
   if (!json.is_object()) fail("{}: config must be a JSON object", origin);
@@ -91,8 +89,10 @@ BloomConfig BloomConfig::preset(const std::string& name) {
     const char* name;
     std::int64_t hidden, layers, heads;
   };
-  static constexpr Shape kShapes[] = {{"bloom-560m", 1024, 24, 16}, {"bloom-1b1", 1536, 24, 16},
-                                      {"bloom-1b7", 2048, 24, 16},  {"bloom-3b", 2560, 30, 32},
+  static constexpr Shape kShapes[] = {{"bloom-560m", 1024, 24, 16},
+                                      {"bloom-1b1", 1536, 24, 16},
+                                      {"bloom-1b7", 2048, 24, 16},
+                                      {"bloom-3b", 2560, 30, 32},
                                       {"bloom-7b1", 4096, 30, 32}};
   for (const Shape& shape : kShapes) {
     if (name == shape.name) {

@@ -2,8 +2,8 @@
 // the residual (added here, as in HF).
 #pragma once
 
-#include "model/bloom_config.h"
 #include "layers/projection.h"
+#include "model/bloom_config.h"
 #include "quant/weight_format.h"
 
 #include <torch/torch.h>

@@ -14,10 +14,10 @@ namespace lacos {
 BloomModelImpl::BloomModelImpl(const BloomConfig& config, const torch::TensorOptions& options,
                                const WeightFormat& format)
     : config_(config), format_(format) {
-  word_embeddings = register_module("word_embeddings",
-                                    make_token_embedding(config.vocab_size, config.hidden_size, options, format));
-  word_embeddings_layernorm = register_module(
-      "word_embeddings_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
+  word_embeddings =
+      register_module("word_embeddings", make_token_embedding(config.vocab_size, config.hidden_size, options, format));
+  word_embeddings_layernorm =
+      register_module("word_embeddings_layernorm", LayerNorm(config.hidden_size, config.layer_norm_epsilon, options));
   h = register_module("h", torch::nn::ModuleList());
   for (std::int64_t layer = 0; layer < config.n_layer; ++layer) {
     blocks_.push_back(BloomBlock(config, options, format));
@@ -33,9 +33,10 @@ std::vector<BloomModelImpl::ProjectionSlot> BloomModelImpl::projections() {
     auto mlp = blocks_[layer]->mlp.ptr();
     const std::string prefix = "h." + std::to_string(layer) + ".";
     for (const char* child : {"query_key_value", "dense"}) {
-      slots.push_back({prefix + "self_attention." + child, child,
-                       std::string(child) == "dense" ? attention->dense : attention->query_key_value,
-                       [attention, child](std::shared_ptr<ProjectionImpl> m) { attention->set_projection(child, std::move(m)); }});
+      slots.push_back(
+          {prefix + "self_attention." + child, child,
+           std::string(child) == "dense" ? attention->dense : attention->query_key_value,
+           [attention, child](std::shared_ptr<ProjectionImpl> m) { attention->set_projection(child, std::move(m)); }});
     }
     for (const char* child : {"dense_h_to_4h", "dense_4h_to_h"}) {
       slots.push_back({prefix + "mlp." + child, child,
@@ -71,8 +72,10 @@ void BloomModelImpl::check_inputs(const torch::Tensor& input_ids, const torch::T
     highest = high.item<std::int64_t>();
   }
   if (lowest < 0 || highest >= config_.vocab_size) {
-    fail("BloomModel: token ids span [{}, {}] but the embedding table has vocab_size {} "
-         "(tokenizer and model do not match?)", lowest, highest, config_.vocab_size);
+    fail(
+        "BloomModel: token ids span [{}, {}] but the embedding table has vocab_size {} "
+        "(tokenizer and model do not match?)",
+        lowest, highest, config_.vocab_size);
   }
 }
 

@@ -4,12 +4,12 @@
 // forward returns the last hidden state (after ln_f), [batch, seq, hidden].
 #pragma once
 
-#include "model/bloom_block.h"
-#include "model/bloom_config.h"
 #include "layers/projection.h"
 #include "layers/token_embedding.h"
-#include "quant/weight_format.h"
+#include "model/bloom_block.h"
+#include "model/bloom_config.h"
 #include "model/layer_norm.h"
+#include "quant/weight_format.h"
 
 #include <torch/torch.h>
 

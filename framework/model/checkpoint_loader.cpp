@@ -20,15 +20,14 @@ constexpr const char* kSingleFile = "model.safetensors";
 constexpr const char* kIndexFile = "model.safetensors.index.json";
 
 [[noreturn]] void refuse_pickle(const fs::path& folder, const fs::path& found) {
-  fail("{}: only a pickle checkpoint ({}) is here, and lacos reads safetensors only (pickle files can run "
-       "code when loaded). Convert it once with Python: python -c \"from transformers import AutoModel; "
-       "AutoModel.from_pretrained('{}').save_pretrained('{}', safe_serialization=True)\"",
-       folder.string(), found.filename().string(), folder.string(), (folder.string() + "-safetensors"));
+  fail(
+      "{}: only a pickle checkpoint ({}) is here, and lacos reads safetensors only (pickle files can run "
+      "code when loaded). Convert it once with Python: python -c \"from transformers import AutoModel; "
+      "AutoModel.from_pretrained('{}').save_pretrained('{}', safe_serialization=True)\"",
+      folder.string(), found.filename().string(), folder.string(), (folder.string() + "-safetensors"));
 }
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  return fmt::format("[{}]", fmt::join(shape, ", "));
-}
+std::string shape_text(const std::vector<std::int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
 
 // BloomForCausalLM names its transformer `transformer.`; BloomModel has no prefix.
 std::string model_name(const std::string& checkpoint_name) {
@@ -46,7 +45,8 @@ std::map<std::string, std::string> read_weight_map(const fs::path& index_path) {
     if (!file.is_string()) fail("{}: weight_map['{}'] must be a file name", index_path.string(), name);
     const std::string shard = file.get<std::string>();
     if (shard.find('/') != std::string::npos || shard == ".." || shard.empty()) {
-      fail("{}: weight_map['{}'] = '{}' must be a plain file name in the same folder", index_path.string(), name, shard);
+      fail("{}: weight_map['{}'] = '{}' must be a plain file name in the same folder", index_path.string(), name,
+           shard);
     }
     result[name] = shard;
   }
@@ -103,22 +103,23 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
       if (name == "lm_head.weight") continue;  // tied to word_embeddings; unused by an encoder
       auto target = targets.find(name);
       if (target == targets.end()) {
-        fail("{}: unexpected tensor '{}' (not a BLOOM parameter; expected names like "
-             "'h.0.self_attention.query_key_value.weight', optionally prefixed 'transformer.')",
-             path.string(), tensor.name);
+        fail(
+            "{}: unexpected tensor '{}' (not a BLOOM parameter; expected names like "
+            "'h.0.self_attention.query_key_value.weight', optionally prefixed 'transformer.')",
+            path.string(), tensor.name);
       }
       if (!loaded_from.emplace(name, path).second) {
         fail("{}: tensor '{}' appears twice (also in {})", path.string(), tensor.name, loaded_from[name].string());
       }
       const auto expected = target->second.shape();
       if (tensor.shape != expected) {
-        fail("{}: tensor '{}' has shape {} but the model built from config.json expects {}", path.string(),
-             tensor.name, shape_text(tensor.shape), shape_text(expected));
+        fail("{}: tensor '{}' has shape {} but the model built from config.json expects {}", path.string(), tensor.name,
+             shape_text(tensor.shape), shape_text(expected));
       }
       if (tensor.dtype != StDtype::F32 && tensor.dtype != StDtype::F16 && tensor.dtype != StDtype::BF16 &&
           tensor.dtype != StDtype::F64) {
-        fail("{}: tensor '{}' has dtype {}, expected a floating type (F32, F16 or BF16)", path.string(),
-             tensor.name, st_dtype_name(tensor.dtype));
+        fail("{}: tensor '{}' has dtype {}, expected a floating type (F32, F16 or BF16)", path.string(), tensor.name,
+             st_dtype_name(tensor.dtype));
       }
       if (StoredWeight* stored = target->second.stored) {
         visit_row_slices(file, tensor, kCopySliceBytes,
@@ -134,8 +135,8 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
   }
   if (!missing.empty()) {
     const std::vector<std::string> first(missing.begin(), missing.begin() + std::min<std::size_t>(missing.size(), 5));
-    fail("{}: the checkpoint lacks {} of the model's {} tensors: {}{}", folder.string(), missing.size(),
-         targets.size(), fmt::join(first, ", "), missing.size() > 5 ? ", ..." : "");
+    fail("{}: the checkpoint lacks {} of the model's {} tensors: {}{}", folder.string(), missing.size(), targets.size(),
+         fmt::join(first, ", "), missing.size() > 5 ? ", ..." : "");
   }
 }
 

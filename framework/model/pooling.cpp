@@ -25,12 +25,8 @@ torch::Tensor pool(const torch::Tensor& hidden, const torch::Tensor& attention_m
   const torch::Tensor mask = attention_mask.to(states.device()).to(torch::kFloat32);  // [B, L]
   torch::Tensor weights;
   switch (pooling) {
-    case Pooling::Mean:
-      weights = mask;
-      break;
-    case Pooling::WeightedMean:
-      weights = mask.cumsum(1) * mask;
-      break;
+    case Pooling::Mean: weights = mask; break;
+    case Pooling::WeightedMean: weights = mask.cumsum(1) * mask; break;
     case Pooling::LastToken: {
       // One-hot on the last real position (the largest index with mask 1).
       const torch::Tensor positions = torch::arange(mask.size(1), mask.options()).unsqueeze(0) * mask;

@@ -27,7 +27,8 @@ void init_bloom_weights(BloomModelImpl& model, std::uint64_t seed, RandomDraw dr
       // model on every device, dtype and weight format.
       torch::Tensor values;
       if (on_device) {
-        values = torch::empty(target.shape(), torch::TensorOptions().dtype(torch::kFloat32).device(device)).normal_(0.0, std);
+        values = torch::empty(target.shape(), torch::TensorOptions().dtype(torch::kFloat32).device(device))
+                     .normal_(0.0, std);
       } else {
         values = torch::empty(target.shape(), torch::kFloat32);
         values.normal_(0.0, std, generator);

@@ -13,9 +13,9 @@
 namespace lacos {
 
 struct WeightTarget {
-  std::string name;                 // HF name, e.g. "h.0.self_attention.query_key_value.weight"
-  torch::Tensor parameter;          // set for plain parameters
-  StoredWeight* stored = nullptr;   // set for stored (quantized) weights
+  std::string name;                // HF name, e.g. "h.0.self_attention.query_key_value.weight"
+  torch::Tensor parameter;         // set for plain parameters
+  StoredWeight* stored = nullptr;  // set for stored (quantized) weights
 
   std::vector<std::int64_t> shape() const;
 };

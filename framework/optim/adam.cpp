@@ -43,11 +43,11 @@ struct Adam::Slot {
 struct Adam::Group {
   std::vector<Slot*> slots;
   std::int64_t length = 0;
-  torch::Tensor grad;                       // float32 [length]: this step's gradients (padding stays 0)
-  std::vector<torch::Tensor> grad_views;    // one view of `grad` per slot, shaped as the parameter
-  torch::Tensor exp_avg, exp_avg_sq;        // float32 [length] (float32 state)
-  torch::Tensor avg_codes, sq_codes;        // uint8 [length] (8-bit state)
-  torch::Tensor avg_absmax, sq_absmax;      // float32 [length / block_size]
+  torch::Tensor grad;                     // float32 [length]: this step's gradients (padding stays 0)
+  std::vector<torch::Tensor> grad_views;  // one view of `grad` per slot, shaped as the parameter
+  torch::Tensor exp_avg, exp_avg_sq;      // float32 [length] (float32 state)
+  torch::Tensor avg_codes, sq_codes;      // uint8 [length] (8-bit state)
+  torch::Tensor avg_absmax, sq_absmax;    // float32 [length / block_size]
 };
 
 namespace {
@@ -88,7 +88,8 @@ Adam::Adam(std::vector<std::pair<std::string, torch::Tensor>> parameters, AdamOp
   for (Group* group : {float_group_.get(), quantized_group_.get()}) {
     group->grad = torch::zeros({group->length}, on_device.dtype(torch::kFloat32));
     for (Slot* slot : group->slots) {
-      group->grad_views.push_back(group->grad.narrow(0, slot->offset, slot->parameter.numel()).view(slot->parameter.sizes()));
+      group->grad_views.push_back(
+          group->grad.narrow(0, slot->offset, slot->parameter.numel()).view(slot->parameter.sizes()));
     }
   }
   float_group_->exp_avg = torch::zeros({float_group_->length}, on_device.dtype(torch::kFloat32));
@@ -131,7 +132,8 @@ torch::Tensor Adam::gather_gradients(Group& group) {
   if (targets.size() == group.slots.size()) return torch::Tensor();
   std::vector<torch::Tensor> mask;
   for (std::size_t i = 0; i < group.slots.size(); ++i) {
-    mask.push_back(torch::full({group.slots[i]->length}, static_cast<bool>(has[i]), group.grad.options().dtype(torch::kBool)));
+    mask.push_back(
+        torch::full({group.slots[i]->length}, static_cast<bool>(has[i]), group.grad.options().dtype(torch::kBool)));
   }
   return torch::cat(mask);
 }
@@ -156,7 +158,8 @@ torch::Tensor Adam::step(double lr) {
     std::vector<torch::Tensor> pieces;
     for (const Slot* slot : group.slots) {
       pieces.push_back(slot->parameter.detach().reshape({-1}).to(torch::kFloat32));
-      if (slot->length > slot->parameter.numel()) pieces.push_back(torch::zeros({slot->length - slot->parameter.numel()}, group.grad.options()));
+      if (slot->length > slot->parameter.numel())
+        pieces.push_back(torch::zeros({slot->length - slot->parameter.numel()}, group.grad.options()));
     }
     return torch::cat(pieces);
   };
@@ -166,8 +169,9 @@ torch::Tensor Adam::step(double lr) {
     if (group->slots.empty()) continue;
     const torch::Tensor active = present[group].defined() ? present[group].logical_and(finite) : finite;
     const torch::Tensor parameter = gradient_decay ? flat_parameters(*group) : torch::Tensor();
-    deltas.emplace_back(group, group == float_group_.get() ? float_update(*group, group->grad, parameter, active, t, lr)
-                                                           : eight_bit_update(*group, group->grad, parameter, active, t, lr));
+    deltas.emplace_back(group,
+                        group == float_group_.get() ? float_update(*group, group->grad, parameter, active, t, lr)
+                                                    : eight_bit_update(*group, group->grad, parameter, active, t, lr));
   }
 
   // 3. Into the parameters: multi-tensor passes. torch's AdamW decays before its update,
@@ -177,10 +181,10 @@ torch::Tensor Adam::step(double lr) {
   for (const auto& slot : slots_) {
     if (slot->parameter.grad().defined()) all_parameters.push_back(slot->parameter);
   }
-  const torch::Tensor decay_factor =
-      decay ? torch::where(finite, torch::scalar_tensor(1 - lr * o.weight_decay, counters_.options().dtype(torch::kFloat32)),
-                           torch::scalar_tensor(1.0, counters_.options().dtype(torch::kFloat32)))
-            : torch::Tensor();
+  const torch::Tensor decay_factor = decay
+      ? torch::where(finite, torch::scalar_tensor(1 - lr * o.weight_decay, counters_.options().dtype(torch::kFloat32)),
+                     torch::scalar_tensor(1.0, counters_.options().dtype(torch::kFloat32)))
+      : torch::Tensor();
   if (decay && !o.eight_bit) torch::_foreach_mul_(all_parameters, decay_factor);
   for (const auto& [group, delta] : deltas) apply(*group, delta);
   if (decay && o.eight_bit) torch::_foreach_mul_(all_parameters, decay_factor);
@@ -216,8 +220,10 @@ torch::Tensor Adam::eight_bit_update(Group& group, const torch::Tensor& gradient
                                      const torch::Tensor& active, const torch::Tensor& t, double lr) {
   const AdamOptions& o = options_;
   const std::int64_t blocks = group.length / o.block_size;
-  const torch::Tensor grad = (flat_param.defined() ? gradient.add(flat_param, o.weight_decay) : gradient).view({blocks, o.block_size});
-  const torch::Tensor avg = dequantize_blocks(group.avg_codes, group.avg_absmax, signed_map_).mul_(o.beta1).add_(grad, 1 - o.beta1);
+  const torch::Tensor grad =
+      (flat_param.defined() ? gradient.add(flat_param, o.weight_decay) : gradient).view({blocks, o.block_size});
+  const torch::Tensor avg =
+      dequantize_blocks(group.avg_codes, group.avg_absmax, signed_map_).mul_(o.beta1).add_(grad, 1 - o.beta1);
   const torch::Tensor sq =
       dequantize_blocks(group.sq_codes, group.sq_absmax, unsigned_map_).mul_(o.beta2).addcmul_(grad, grad, 1 - o.beta2);
   const torch::Tensor correction1 = 1 - torch::pow(o.beta1, t);
@@ -278,7 +284,8 @@ std::vector<std::pair<std::string, torch::Tensor>> Adam::state() const {
       out.emplace_back(slot->name + ".exp_avg_sq.absmax", q.sq_absmax.narrow(0, slot->block_offset, blocks));
     } else {
       out.emplace_back(slot->name + ".exp_avg", f.exp_avg.narrow(0, slot->offset, n).view(slot->parameter.sizes()));
-      out.emplace_back(slot->name + ".exp_avg_sq", f.exp_avg_sq.narrow(0, slot->offset, n).view(slot->parameter.sizes()));
+      out.emplace_back(slot->name + ".exp_avg_sq",
+                       f.exp_avg_sq.narrow(0, slot->offset, n).view(slot->parameter.sizes()));
     }
   }
   return out;

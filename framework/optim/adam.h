@@ -85,7 +85,7 @@ class Adam {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::unique_ptr<Group> float_group_;
   std::unique_ptr<Group> quantized_group_;
-  torch::Tensor signed_map_, unsigned_map_;            // on the parameters' device
+  torch::Tensor signed_map_, unsigned_map_;  // on the parameters' device
   torch::Tensor signed_midpoints_, unsigned_midpoints_;
   torch::Tensor counters_;  // float64 [2] on the device: steps taken, steps skipped
 };

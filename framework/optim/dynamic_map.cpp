@@ -14,7 +14,8 @@ torch::Tensor dynamic_map(bool is_signed) {
     const std::int64_t fraction_items = is_signed ? (std::int64_t{1} << (i + kNonSignBits - kMaxExponentBits)) + 1
                                                   : (std::int64_t{1} << (i + kNonSignBits - kMaxExponentBits + 1)) + 1;
     const torch::Tensor boundaries = torch::linspace(0.1, 1.0, fraction_items, torch::kFloat32);
-    const torch::Tensor means = (boundaries.narrow(0, 0, fraction_items - 1) + boundaries.narrow(0, 1, fraction_items - 1)) / 2.0;
+    const torch::Tensor means =
+        (boundaries.narrow(0, 0, fraction_items - 1) + boundaries.narrow(0, 1, fraction_items - 1)) / 2.0;
     const float scale = static_cast<float>(std::pow(10.0, -(kMaxExponentBits - 1) + i));
     const torch::Tensor scaled = (means * scale).contiguous();
     const float* values = scaled.data_ptr<float>();
@@ -36,7 +37,8 @@ BlockwiseCodes quantize_blocks(const torch::Tensor& blocks, const torch::Tensor&
   const torch::Tensor absmax = blocks.abs().amax(1);
   const torch::Tensor safe = torch::where(absmax > 0, absmax, torch::ones_like(absmax));
   // Nearest map entry: the insertion point among the midpoints between neighbouring entries.
-  const torch::Tensor codes = torch::searchsorted(midpoints, (blocks / safe.unsqueeze(1)).reshape({-1})).to(torch::kUInt8);
+  const torch::Tensor codes =
+      torch::searchsorted(midpoints, (blocks / safe.unsqueeze(1)).reshape({-1})).to(torch::kUInt8);
   return {codes, absmax};
 }
 
@@ -50,7 +52,8 @@ BlockwiseCodes quantize_blockwise(const torch::Tensor& values, const torch::Tens
   const torch::Tensor flat = values.reshape({-1}).to(torch::kFloat32);
   const std::int64_t numel = flat.numel();
   const std::int64_t blocks = (numel + block_size - 1) / block_size;
-  const torch::Tensor padded = torch::constant_pad_nd(flat, {0, blocks * block_size - numel}).view({blocks, block_size});
+  const torch::Tensor padded =
+      torch::constant_pad_nd(flat, {0, blocks * block_size - numel}).view({blocks, block_size});
   BlockwiseCodes out = quantize_blocks(padded, map_midpoints(map.to(flat.device())));
   out.codes = out.codes.narrow(0, 0, numel).contiguous();
   return out;

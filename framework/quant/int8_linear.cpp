@@ -20,8 +20,8 @@ class Int8MatmulFunction : public torch::autograd::Function<Int8MatmulFunction> 
                                                  torch::autograd::variable_list grad_outputs) {
     const auto saved = context->get_saved_variables();
     const torch::Tensor& grad_output = grad_outputs[0];
-    const torch::Tensor weight = dequantize_int8_rows(saved[0], saved[1], context->saved_data["block_size"].toInt(),
-                                                      grad_output.scalar_type());
+    const torch::Tensor weight =
+        dequantize_int8_rows(saved[0], saved[1], context->saved_data["block_size"].toInt(), grad_output.scalar_type());
     return {grad_output.matmul(weight), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };

@@ -18,9 +18,9 @@ namespace {
 #define LACOS_VECTOR_CLONES  // other targets and compilers: the baseline build's own vectorization
 #endif
 
-LACOS_VECTOR_CLONES void dequantize_rows(
-    const std::int8_t* codes, const float* absmax, float* out, std::int64_t first, std::int64_t last,
-    std::int64_t cols, std::int64_t block, std::int64_t blocks_per_row) {
+LACOS_VECTOR_CLONES void dequantize_rows(const std::int8_t* codes, const float* absmax, float* out, std::int64_t first,
+                                         std::int64_t last, std::int64_t cols, std::int64_t block,
+                                         std::int64_t blocks_per_row) {
   const float inverse = static_cast<float>(1.0 / 127.0);
   for (std::int64_t r = first; r < last; ++r) {
     const std::int8_t* row = codes + r * cols;
@@ -36,7 +36,8 @@ LACOS_VECTOR_CLONES void dequantize_rows(
 
 }  // namespace
 
-torch::Tensor dequantize_int8_rows_cpu(const torch::Tensor& codes, const torch::Tensor& absmax, std::int64_t block_size) {
+torch::Tensor dequantize_int8_rows_cpu(const torch::Tensor& codes, const torch::Tensor& absmax,
+                                       std::int64_t block_size) {
   const std::int64_t rows = codes.size(0);
   const std::int64_t cols = codes.size(1);
   const std::int64_t block = block_size == 0 ? cols : block_size;

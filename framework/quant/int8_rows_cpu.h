@@ -9,6 +9,7 @@ namespace lacos {
 
 // codes int8 [rows, cols] and absmax float32 [rows, blocks] (contiguous, CPU) -> float32 [rows, cols],
 // equal to codes.to(float32) * (absmax * (1/127)) broadcast over each block.
-torch::Tensor dequantize_int8_rows_cpu(const torch::Tensor& codes, const torch::Tensor& absmax, std::int64_t block_size);
+torch::Tensor dequantize_int8_rows_cpu(const torch::Tensor& codes, const torch::Tensor& absmax,
+                                       std::int64_t block_size);
 
 }  // namespace lacos

@@ -24,8 +24,8 @@ WeightFormat WeightFormat::parse(const std::string& text, const std::string& key
     if (block >= 64 && block <= 4096 && (block & (block - 1)) == 0) return {true, block};
     fail("{}: block size in '{}' must be a power of two from 64 to 4096", key, text);
   }
-  fail("{}: unknown weight format '{}' (expected float, int8, int8-rowwise or int8-block64 ... int8-block4096)",
-       key, text);
+  fail("{}: unknown weight format '{}' (expected float, int8, int8-rowwise or int8-block64 ... int8-block4096)", key,
+       text);
 }
 
 std::string WeightFormat::name() const {

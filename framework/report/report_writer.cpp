@@ -4,8 +4,8 @@
 #include "core/file_io.h"
 #include "report/svg_plot.h"
 
-#include <fmt/ranges.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -43,9 +43,8 @@ std::vector<std::string> all_sets(const std::vector<ReportRun>& runs) {
   }
   // STS-B dev and test first, then the rest by name.
   const auto rank = [](const std::string& set) { return set == "stsb-dev" ? 0 : set == "stsb-test" ? 1 : 2; };
-  std::sort(sets.begin(), sets.end(), [&](const std::string& a, const std::string& b) {
-    return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
-  });
+  std::sort(sets.begin(), sets.end(),
+            [&](const std::string& a, const std::string& b) { return rank(a) != rank(b) ? rank(a) < rank(b) : a < b; });
   return sets;
 }
 
@@ -61,7 +60,8 @@ struct SeedGroup {
 
 std::pair<double, double> mean_std(const std::vector<double>& values) {
   std::vector<double> finite;
-  for (double v : values) if (std::isfinite(v)) finite.push_back(v);
+  for (double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
   if (finite.empty()) return {std::nan(""), std::nan("")};
   double mean = 0;
   for (double v : finite) mean += v / finite.size();
@@ -98,8 +98,10 @@ std::vector<double> moving_average(const std::vector<double>& values, std::size_
 // "reference: lacos-tiny-2 seed 1" rather than "reference: model=lacos-tiny-2,experiment.seed=1".
 std::string legend_label(const ReportRun& run) {
   std::string name = run.name;
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{"model=", ""}, {"experiment.seed=", "seed "}, {",", " "}}) {
-    for (std::size_t at = name.find(from); at != std::string::npos; at = name.find(from, at + to.size())) name.replace(at, from.size(), to);
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"model=", ""}, {"experiment.seed=", "seed "}, {",", " "}}) {
+    for (std::size_t at = name.find(from); at != std::string::npos; at = name.find(from, at + to.size()))
+      name.replace(at, from.size(), to);
   }
   std::string label = run.experiment.empty() ? name : run.experiment + ": " + name;
   if (label.size() > 34) label = label.substr(0, 31) + "...";
@@ -113,7 +115,7 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   std::vector<fs::path> written;
   const std::vector<std::string> sets = all_sets(runs);
   const std::string headline = std::find(sets.begin(), sets.end(), "stsb-test") != sets.end() ? "stsb-test"
-                               : sets.empty()                                                 ? ""
+      : sets.empty()                                                                          ? ""
                                                                                               : sets.front();
 
   // runs.csv
@@ -176,8 +178,10 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   // Plots. The scaling curves use one point per run, sorted by size.
   std::vector<const ReportRun*> by_size;
   for (const ReportRun& run : runs) by_size.push_back(&run);
-  std::stable_sort(by_size.begin(), by_size.end(), [](const ReportRun* a, const ReportRun* b) { return a->params_total < b->params_total; });
-  const auto scaling = [&](const std::string& file, const std::string& title, const std::string& y_label, auto&& value) {
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [](const ReportRun* a, const ReportRun* b) { return a->params_total < b->params_total; });
+  const auto scaling = [&](const std::string& file, const std::string& title, const std::string& y_label,
+                           auto&& value) {
     PlotSpec spec{title, "parameters", y_label, true, {}};
     // One line per experiment and seed: a sweep over sizes.
     std::map<std::pair<std::string, std::int64_t>, PlotSeries> by_seed;
@@ -215,9 +219,10 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   write_text(out / "eval_curves.svg", render_svg(curves), written);
 
   // report.md
-  std::string md = fmt::format("# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
-                               "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present.\n\n",
-                               runs.size());
+  std::string md = fmt::format(
+      "# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
+      "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present.\n\n",
+      runs.size());
   md += "## Runs\n\n| run | model | status | params | trainable |";
   std::string rule = "|---|---|---|---|---|";
   for (const std::string& set : sets) {
@@ -226,15 +231,17 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   }
   md += " multilingual mean | peak memory MB | tokens/s | seconds |\n" + rule + "---|---|---|---|\n";
   for (const ReportRun& run : runs) {
-    md += fmt::format("| {} | {} | {} | {} | {} |", run.name, run.model, run.status, run.params_total, run.params_trainable);
+    md += fmt::format("| {} | {} | {} | {} | {} |", run.name, run.model, run.status, run.params_total,
+                      run.params_trainable);
     for (const std::string& set : sets) md += " " + cell(value_of(run, set)) + " |";
     md += fmt::format(" {} | {:.1f} | {:.0f} | {:.1f} |\n", cell(run.multilingual_mean), run.peak_memory_bytes / 1e6,
                       run.tokens_per_second, run.wall_seconds);
   }
   if (any_seed_group) md += "\n## Mean ± standard deviation over seeds\n\n" + seeds_md;
-  md += "\n## Scaling\n\n![parameters vs Spearman](scaling_sts.svg)\n\n![parameters vs peak memory](scaling_memory.svg)\n\n"
-        "![parameters vs tokens/s](scaling_throughput.svg)\n\n## Training\n\n![training loss](train_loss.svg)\n\n"
-        "![evaluation curves](eval_curves.svg)\n\nFiles: `runs.csv` (one row per run), `seeds.csv` (mean and std over seeds).\n";
+  md +=
+      "\n## Scaling\n\n![parameters vs Spearman](scaling_sts.svg)\n\n![parameters vs peak memory](scaling_memory.svg)\n\n"
+      "![parameters vs tokens/s](scaling_throughput.svg)\n\n## Training\n\n![training loss](train_loss.svg)\n\n"
+      "![evaluation curves](eval_curves.svg)\n\nFiles: `runs.csv` (one row per run), `seeds.csv` (mean and std over seeds).\n";
   write_text(out / "report.md", md, written);
   return written;
 }

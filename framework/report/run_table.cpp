@@ -53,7 +53,7 @@ void find_runs(const fs::path& input, std::vector<fs::path>& out) {
 bool is_multilingual_set(const std::string& name) {
   if (name.rfind("sts17-", 0) == 0) return true;
   return name.rfind("stsb-", 0) == 0 && name.size() > 10 && name.compare(name.size() - 5, 5, "-test") == 0 &&
-         name != "stsb-test" && name != "stsb-en-test";
+      name != "stsb-test" && name != "stsb-en-test";
 }
 
 std::vector<ReportRun> collect_runs(const std::vector<fs::path>& inputs) {

@@ -20,7 +20,7 @@ struct ReportRun {
   double peak_memory_bytes = 0, tokens_per_second = 0, wall_seconds = 0;
   std::map<std::string, double> final_spearman;  // last evaluation of each set
   double multilingual_mean = 0;                  // NaN without multilingual sets
-  std::string group;  // runs with the same group differ only by experiment.seed
+  std::string group;                             // runs with the same group differ only by experiment.seed
 };
 
 // The multilingual sets: stsb_multi_mt tests other than English (stsb-<lang>-test) and STS17 tracks.

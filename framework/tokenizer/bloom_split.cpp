@@ -8,12 +8,21 @@ const char* const kBloomSplitPattern = " ?[^(\\s|[.,!?\u2026\u3002\uff0c\u3001\u
 
 bool is_bloom_split_excluded(char32_t c) {
   switch (c) {
-    case U'(': case U'|': case U')': case U'.': case U',': case U'!': case U'?':
-    case U'\u2026': case U'\u3002': case U'\uff0c': case U'\u3001': case U'\u0964':
-    case U'\u06d4': case U'\u060c':
-      return true;
-    default:
-      return is_unicode_white_space(c);
+    case U'(':
+    case U'|':
+    case U')':
+    case U'.':
+    case U',':
+    case U'!':
+    case U'?':
+    case U'\u2026':
+    case U'\u3002':
+    case U'\uff0c':
+    case U'\u3001':
+    case U'\u0964':
+    case U'\u06d4':
+    case U'\u060c': return true;
+    default: return is_unicode_white_space(c);
   }
 }
 

@@ -31,8 +31,8 @@ BpeModel::BpeModel(std::unordered_map<std::string, std::int32_t> vocab,
     const auto lookup = [&](const std::string& token) {
       auto it = vocab_.find(token);
       if (it == vocab_.end()) {
-        fail("{}: merge {} ('{}' '{}') uses token '{}', which is not in the vocabulary", origin, rank, left,
-             right, token);
+        fail("{}: merge {} ('{}' '{}') uses token '{}', which is not in the vocabulary", origin, rank, left, right,
+             token);
       }
       return it->second;
     };
@@ -118,9 +118,7 @@ void BpeModel::merge_symbols(std::vector<std::int32_t>& symbols) const {
     std::int32_t rank;
     int pos;
     std::int32_t new_id;
-    bool operator>(const Candidate& other) const {
-      return rank != other.rank ? rank > other.rank : pos > other.pos;
-    }
+    bool operator>(const Candidate& other) const { return rank != other.rank ? rank > other.rank : pos > other.pos; }
   };
   std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> queue;
   for (int i = 0; i + 1 < n; ++i) {

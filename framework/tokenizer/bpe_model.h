@@ -46,8 +46,7 @@ class BpeModel {
     std::int32_t new_id;
   };
   static std::uint64_t pair_key(std::int32_t left, std::int32_t right) {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) |
-           static_cast<std::uint32_t>(right);
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) | static_cast<std::uint32_t>(right);
   }
   const Merge* find_merge(std::int32_t left, std::int32_t right) const;
   void initial_symbols(std::string_view raw_piece, std::vector<std::int32_t>& symbols) const;
@@ -58,8 +57,8 @@ class BpeModel {
   std::unordered_map<std::uint64_t, Merge> merges_;
   BpeOptions options_;
   std::int32_t unk_id_ = -1;
-  std::array<std::int32_t, 256> byte_ids_{};           // id of each byte's byte-level character
-  std::array<std::int32_t, 256> fallback_ids_{};       // id of "<0xXX>", for byte_fallback
+  std::array<std::int32_t, 256> byte_ids_{};      // id of each byte's byte-level character
+  std::array<std::int32_t, 256> fallback_ids_{};  // id of "<0xXX>", for byte_fallback
 
   // Pieces repeat a lot in natural text; caching their ids is what makes encoding fast. The
   // result of a piece never depends on context, so the cache cannot change any output.

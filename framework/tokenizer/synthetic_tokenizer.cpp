@@ -28,7 +28,12 @@ std::vector<std::string> characters(const std::string& text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t length = 1;
     const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead >= 0xF0) length = 4; else if (lead >= 0xE0) length = 3; else if (lead >= 0xC0) length = 2;
+    if (lead >= 0xF0)
+      length = 4;
+    else if (lead >= 0xE0)
+      length = 3;
+    else if (lead >= 0xC0)
+      length = 2;
     out.push_back(text.substr(i, length));
     i += length;
   }
@@ -114,8 +119,13 @@ std::string make_synthetic_bloom_tokenizer(const std::vector<std::string>& corpu
 
   Json added = Json::array();
   for (int id = 0; id < 4; ++id) {
-    added.push_back({{"id", id}, {"content", id_to_token[id]}, {"single_word", false}, {"lstrip", false},
-                     {"rstrip", false}, {"normalized", false}, {"special", true}});
+    added.push_back({{"id", id},
+                     {"content", id_to_token[id]},
+                     {"single_word", false},
+                     {"lstrip", false},
+                     {"rstrip", false},
+                     {"normalized", false},
+                     {"special", true}});
   }
   Json vocab_json = Json::object();
   for (std::size_t id = 0; id < id_to_token.size(); ++id) vocab_json[id_to_token[id]] = id;
@@ -130,13 +140,23 @@ std::string make_synthetic_bloom_tokenizer(const std::vector<std::string>& corpu
       {"pre_tokenizer",
        {{"type", "Sequence"},
         {"pretokenizers",
-         {{{"type", "Split"}, {"pattern", {{"Regex", kBloomSplitPattern}}}, {"behavior", "Isolated"}, {"invert", false}},
+         {{{"type", "Split"},
+           {"pattern", {{"Regex", kBloomSplitPattern}}},
+           {"behavior", "Isolated"},
+           {"invert", false}},
           {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", false}}}}}},
-      {"post_processor", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", false}}},
+      {"post_processor",
+       {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", false}}},
       {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", false}}},
       {"model",
-       {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", "<unk>"}, {"continuing_subword_prefix", nullptr},
-        {"end_of_word_suffix", nullptr}, {"fuse_unk", false}, {"vocab", vocab_json}, {"merges", merge_json}}},
+       {{"type", "BPE"},
+        {"dropout", nullptr},
+        {"unk_token", "<unk>"},
+        {"continuing_subword_prefix", nullptr},
+        {"end_of_word_suffix", nullptr},
+        {"fuse_unk", false},
+        {"vocab", vocab_json},
+        {"merges", merge_json}}},
   };
   return root.dump(2);  // tokenizers saves pretty-printed JSON with 2-space indents
 }

@@ -5,7 +5,6 @@
 #include "tokenizer/bloom_split.h"
 #include "tokenizer/tokenizer.h"
 
-
 namespace lacos {
 
 namespace {
@@ -19,8 +18,7 @@ void check_pre_tokenizer(const Json& root, const std::string& origin) {
   const std::string where = origin + ": pre_tokenizer";
   const Json& pre = require_key(root, "pre_tokenizer", origin);
   if (type_of(pre) != "Sequence") {
-    fail("{}: type '{}' is not supported (lacos implements BLOOM's Sequence[Split, ByteLevel])", where,
-         type_of(pre));
+    fail("{}: type '{}' is not supported (lacos implements BLOOM's Sequence[Split, ByteLevel])", where, type_of(pre));
   }
   const Json& steps = require_key(pre, "pretokenizers", where);
   if (!steps.is_array() || steps.size() != 2 || type_of(steps[0]) != "Split" || type_of(steps[1]) != "ByteLevel") {
@@ -51,8 +49,7 @@ void check_optional_byte_level(const Json& root, const char* key, const std::str
   auto it = root.find(key);
   if (it == root.end() || it->is_null()) return;
   if (type_of(*it) != "ByteLevel") {
-    fail("{}: {} type '{}' is not supported (lacos implements ByteLevel, as BLOOM uses)", origin, key,
-         type_of(*it));
+    fail("{}: {} type '{}' is not supported (lacos implements ByteLevel, as BLOOM uses)", origin, key, type_of(*it));
   }
 }
 
@@ -118,7 +115,7 @@ std::shared_ptr<const BpeModel> read_model(const Json& root, const std::string& 
     vocab.emplace(token, static_cast<std::int32_t>(id.get<std::int64_t>()));
   }
   auto merges = model.contains("merges") ? read_merges(model["merges"], where)
-                                          : std::vector<std::pair<std::string, std::string>>{};
+                                         : std::vector<std::pair<std::string, std::string>>{};
   return std::make_shared<const BpeModel>(std::move(vocab), merges, options, origin);
 }
 

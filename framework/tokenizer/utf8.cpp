@@ -72,7 +72,7 @@ char32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t* length
   }
   *length = 4;
   return ((lead & 0x07) << 18) | ((byte(pos + 1) & 0x3F) << 12) | ((byte(pos + 2) & 0x3F) << 6) |
-         (byte(pos + 3) & 0x3F);
+      (byte(pos + 3) & 0x3F);
 }
 
 void append_utf8(std::string& out, char32_t c) {
@@ -114,8 +114,8 @@ std::string utf8_lossy(std::string_view bytes) {
 bool is_unicode_white_space(char32_t c) {
   if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D);
   if (c < 0x85) return false;
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+      c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 }  // namespace lacos

@@ -18,8 +18,9 @@ torch::Tensor mnr_loss_rows(const torch::Tensor& local_anchors, const torch::Ten
   const torch::Tensor candidates =
       all_hard_negatives.defined() ? torch::cat({all_positives, all_hard_negatives}) : all_positives;
   const torch::Tensor scores = cosine_matrix(local_anchors, candidates) * options.scale;  // [b, B or 2B]
-  const torch::Tensor labels = torch::arange(offset, offset + local_anchors.size(0),
-                                             torch::TensorOptions().dtype(torch::kInt64).device(local_anchors.device()));
+  const torch::Tensor labels =
+      torch::arange(offset, offset + local_anchors.size(0),
+                    torch::TensorOptions().dtype(torch::kInt64).device(local_anchors.device()));
   const torch::Tensor forward_loss = torch::nn::functional::cross_entropy(scores, labels);
   if (!options.symmetric) return forward_loss;
   // Each positive ranks the anchors (the transposed positive block of the score matrix).

@@ -7,8 +7,8 @@ namespace lacos {
 
 std::vector<TokenIds> PairBatch::concatenated() const {
   if (positives.size() != anchors.size() || (!negatives.empty() && negatives.size() != anchors.size())) {
-    fail("pair batch: {} anchors, {} positives, {} negatives (expected equal counts)", anchors.size(),
-         positives.size(), negatives.size());
+    fail("pair batch: {} anchors, {} positives, {} negatives (expected equal counts)", anchors.size(), positives.size(),
+         negatives.size());
   }
   std::vector<TokenIds> all(anchors);
   all.insert(all.end(), positives.begin(), positives.end());

@@ -39,7 +39,8 @@ StepRecord read_step_record(std::int64_t step, double learning_rate, const StepT
                                                outcome.applied.to(torch::kFloat64), skipped_count})
                                      .to(torch::kCPU);
   // The global batch's loss (each rank's covers its own anchors) and token count.
-  torch::Tensor totals = torch::stack({reported[0], torch::scalar_tensor(static_cast<double>(tokens), torch::kFloat64)});
+  torch::Tensor totals =
+      torch::stack({reported[0], torch::scalar_tensor(static_cast<double>(tokens), torch::kFloat64)});
   communicator.all_reduce_sum_(totals);
   StepRecord record;
   record.step = step;
@@ -50,7 +51,8 @@ StepRecord read_step_record(std::int64_t step, double learning_rate, const StepT
   record.skipped = reported[2].item<double>() == 0.0;
   const auto skipped = static_cast<std::int64_t>(reported[3].item<double>());
   if (skipped > skipped_reported && communicator.rank() == 0) {
-    std::fprintf(stderr, "\nstep %lld: %lld update(s) skipped since the last report (non-finite gradients), %lld so far\n",
+    std::fprintf(stderr,
+                 "\nstep %lld: %lld update(s) skipped since the last report (non-finite gradients), %lld so far\n",
                  static_cast<long long>(step), static_cast<long long>(skipped - skipped_reported),
                  static_cast<long long>(skipped));
   }
@@ -72,14 +74,13 @@ std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSui
   pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
                              [&](const TextPair& pair) {
                                return evaluation.count(pair.anchor) > 0 || evaluation.count(pair.positive) > 0 ||
-                                      (!pair.negative.empty() && evaluation.count(pair.negative) > 0);
+                                   (!pair.negative.empty() && evaluation.count(pair.negative) > 0);
                              }),
               pairs.end());
   return before - pairs.size();
 }
 
-Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets,
-                 TrainerOptions options)
+Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets, TrainerOptions options)
     : encoder_(encoder), train_(std::move(train)), eval_sets_(std::move(eval_sets)), options_(options) {
   if (options_.steps <= 0) fail("training steps must be positive, got {}", options_.steps);
   if (train_.empty()) fail("no training pairs");
@@ -92,14 +93,16 @@ Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite
   }
 }
 
-PairBatch Trainer::local_batch(const std::vector<std::size_t>& global_batch, std::size_t first_row, std::size_t rows) const {
+PairBatch Trainer::local_batch(const std::vector<std::size_t>& global_batch, std::size_t first_row,
+                               std::size_t rows) const {
   const std::int64_t max_length = encoder_.options().max_length;
   PairBatch batch;
   for (std::size_t row = first_row; row < first_row + rows; ++row) {
     const TextPair& pair = train_[global_batch[row]];
     batch.anchors.push_back(tokenize(encoder_.tokenizer(), pair.anchor, max_length));
     batch.positives.push_back(tokenize(encoder_.tokenizer(), pair.positive, max_length));
-    if (options_.use_hard_negatives) batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
+    if (options_.use_hard_negatives)
+      batch.negatives.push_back(tokenize(encoder_.tokenizer(), pair.negative, max_length));
   }
   return batch;
 }
@@ -126,12 +129,15 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   reset_peak_memory(device);
 
   // Data parallelism: this rank's slice of each global batch, one adapter for all ranks.
-  Communicator& communicator = options_.communicator != nullptr ? *options_.communicator : single_process_communicator();
+  Communicator& communicator =
+      options_.communicator != nullptr ? *options_.communicator : single_process_communicator();
   const int rank = communicator.rank();
   const int ranks = communicator.size();
   if (options_.batching.batch_size % ranks != 0) {
-    fail("train.batch_size {} does not divide among {} ranks: the global batch must be a multiple of the number of "
-         "ranks", options_.batching.batch_size, ranks);
+    fail(
+        "train.batch_size {} does not divide among {} ranks: the global batch must be a multiple of the number of "
+        "ranks",
+        options_.batching.batch_size, ranks);
   }
   const std::size_t local_rows = static_cast<std::size_t>(options_.batching.batch_size / ranks);
   TrainStep train_step(siamese, parameters, options_, communicator);
@@ -151,8 +157,10 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   std::vector<std::vector<std::size_t>> batches = epoch_batches(train_, options_.batching, state.epoch);
   if (batches.empty()) fail("{} training pairs make no full batch of {}", train_.size(), options_.batching.batch_size);
   if (state.next_batch > batches.size()) {
-    fail("checkpoint's data position (batch {}) is past this epoch's {} batches: the training data changed since it "
-         "was written", state.next_batch, batches.size());
+    fail(
+        "checkpoint's data position (batch {}) is past this epoch's {} batches: the training data changed since it "
+        "was written",
+        state.next_batch, batches.size());
   }
   ProgressBar progress("train", options_.steps - result.first_step, "step", options_.progress && rank == 0);
   model->train();
@@ -160,9 +168,9 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
   // norm, skip flag: one synchronisation), evaluate or checkpoint; tokens are counted on the host.
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  auto interval_start = start;          // since the last logged step (device work included)
+  auto interval_start = start;  // since the last logged step (device work included)
   std::int64_t interval_steps = 0;
-  double excluded_seconds = 0;          // evaluation and checkpoints
+  double excluded_seconds = 0;  // evaluation and checkpoints
   std::int64_t local_tokens = 0;
   const SyncDebug sync_debug = sync_debug_from_environment();
   std::int64_t skipped_reported = resume_ ? optimizer.steps_skipped() : 0;
@@ -180,14 +188,16 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
       SyncDebugScope sync_check(device, logged ? SyncDebug::off : sync_debug);
       return train_step.run(batch, learning_rate, /*with_norm=*/logged);
     }();
-    const std::int64_t tokens = token_count(batch.anchors) + token_count(batch.positives) + token_count(batch.negatives);
+    const std::int64_t tokens =
+        token_count(batch.anchors) + token_count(batch.positives) + token_count(batch.negatives);
     local_tokens += tokens;
     ++interval_steps;
     if (logged) {
-      StepRecord record = read_step_record(step, learning_rate, outcome, optimizer.counters()[1], tokens,
-                                           communicator, skipped_reported);
+      StepRecord record = read_step_record(step, learning_rate, outcome, optimizer.counters()[1], tokens, communicator,
+                                           skipped_reported);
       const auto now = Clock::now();
-      record.seconds = std::chrono::duration<double>(now - interval_start).count() / static_cast<double>(interval_steps);
+      record.seconds =
+          std::chrono::duration<double>(now - interval_start).count() / static_cast<double>(interval_steps);
       interval_start = now;
       interval_steps = 0;
       result.steps.push_back(record);
@@ -198,12 +208,15 @@ TrainResult Trainer::run(const std::function<void(const StepRecord&)>& on_step,
     progress.advance();
     CheckpointReason reason;
     // All ranks must stop at the same step: one rank's signal stops them all.
-    const bool stopping = communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
-    const bool evaluate_now = (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) && !eval_sets_.empty();
-    reason.scheduled = last || stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
+    const bool stopping =
+        communicator.any(!last && options_.stop_requested != nullptr && options_.stop_requested->load());
+    const bool evaluate_now =
+        (last || (options_.eval_every > 0 && (step + 1) % options_.eval_every == 0)) && !eval_sets_.empty();
+    reason.scheduled =
+        last || stopping || (options_.checkpoint_every > 0 && (step + 1) % options_.checkpoint_every == 0);
     // Only several ranks have adapters to compare: one rank does not wait for its device for nothing.
     const bool check_now = communicator.distributed() &&
-                           (last || stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0));
+        (last || stopping || (options_.dist.check_every > 0 && (step + 1) % options_.dist.check_every == 0));
     if (evaluate_now || check_now || (on_checkpoint && reason.scheduled)) {
       // Host work that waits for the device: the steps so far count as training time, this does not.
       synchronize(device);

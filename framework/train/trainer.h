@@ -8,9 +8,9 @@
 #pragma once
 
 #include "data/pair_batcher.h"
+#include "data/sts_file.h"
 #include "distributed/communicator.h"
 #include "distributed/dist_options.h"
-#include "data/sts_file.h"
 #include "embed/sentence_encoder.h"
 #include "eval/sts_suite.h"
 #include "optim/adam.h"
@@ -30,9 +30,9 @@ namespace lacos {
 struct TrainerOptions {
   std::int64_t steps = 400;
   double learning_rate = 1e-3;
-  LrSchedule schedule;             // total_steps is taken from `steps`
-  double max_grad_norm = 0.0;      // 0: no clipping
-  std::int64_t eval_every = 0;     // 0: evaluate at the end only
+  LrSchedule schedule;          // total_steps is taken from `steps`
+  double max_grad_norm = 0.0;   // 0: no clipping
+  std::int64_t eval_every = 0;  // 0: evaluate at the end only
   // Steps that log (read loss, gradient norm and skip flag back from the device, the step's one
   // host synchronisation) are those with step % log_every == 0, and the last.
   std::int64_t log_every = 1;
@@ -59,12 +59,12 @@ struct CheckpointReason {
 
 struct StepRecord {
   std::int64_t step = 0;
-  double loss = 0.0;         // of the global batch (mean over ranks)
+  double loss = 0.0;  // of the global batch (mean over ranks)
   double learning_rate = 0.0;
   double grad_norm = 0.0;
-  bool skipped = false;   // non-finite gradient: no update
-  std::int64_t tokens = 0;   // all ranks together
-  double seconds = 0.0;       // per step, averaged over the steps since the previous logged one
+  bool skipped = false;     // non-finite gradient: no update
+  std::int64_t tokens = 0;  // all ranks together
+  double seconds = 0.0;     // per step, averaged over the steps since the previous logged one
 };
 
 struct EvalRecord {
@@ -73,8 +73,8 @@ struct EvalRecord {
 };
 
 struct TrainResult {
-  std::vector<StepRecord> steps;   // the logged steps (TrainerOptions::log_every)
-  std::int64_t steps_run = 0;      // steps taken by this run() (from first_step on)
+  std::vector<StepRecord> steps;  // the logged steps (TrainerOptions::log_every)
+  std::int64_t steps_run = 0;     // steps taken by this run() (from first_step on)
   std::vector<EvalRecord> evals;
   double train_seconds = 0.0;
   double tokens_per_second = 0.0;  // all ranks together

@@ -37,7 +37,8 @@ TrainingCheckpoint load_training_checkpoint(const std::filesystem::path& path) {
   };
   const std::int64_t version = integer("schema_version");
   if (version != kCheckpointSchemaVersion) {
-    fail("{}: checkpoint schema version {} (this lacos reads version {})", path.string(), version, kCheckpointSchemaVersion);
+    fail("{}: checkpoint schema version {} (this lacos reads version {})", path.string(), version,
+         kCheckpointSchemaVersion);
   }
   TrainingCheckpoint checkpoint;
   checkpoint.steps_completed = integer("steps_completed");

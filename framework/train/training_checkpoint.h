@@ -19,10 +19,10 @@ inline constexpr std::int64_t kCheckpointSchemaVersion = 1;
 struct TrainingCheckpoint {
   std::int64_t steps_completed = 0;
   std::int64_t epoch = 0;
-  std::int64_t next_batch = 0;   // index into that epoch's batch order
+  std::int64_t next_batch = 0;                                   // index into that epoch's batch order
   std::vector<std::pair<std::string, torch::Tensor>> adapter;    // trainable parameters by name
   std::vector<std::pair<std::string, torch::Tensor>> optimizer;  // Adam::state()
-  torch::Tensor rng_state;       // torch's default CPU generator (rank 0's)
+  torch::Tensor rng_state;                                       // torch's default CPU generator (rank 0's)
   // Data parallelism: the generators of ranks 1.. of the job that wrote it (dropout differs per rank).
   std::vector<torch::Tensor> other_rank_rng_states;
 };

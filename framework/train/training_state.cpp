@@ -25,7 +25,8 @@ torch::Tensor generator_state() {
 
 // A dropout stream of its own for rank > 0 (rank 0 keeps the one a single process would have).
 void seed_rank_stream(std::uint64_t seed, int rank, std::int64_t step) {
-  torch::manual_seed(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(rank) + static_cast<std::uint64_t>(step));
+  torch::manual_seed(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(rank) +
+                     static_cast<std::uint64_t>(step));
 }
 
 // Copies saved adapter weights into the live parameters; names and shapes must match.
@@ -39,7 +40,8 @@ void restore_parameters(const std::vector<std::pair<std::string, torch::Tensor>>
   torch::NoGradGuard no_grad;
   for (const auto& [name, parameter] : parameters) {
     const auto it = by_name.find(name);
-    if (it == by_name.end()) fail("checkpoint has no adapter tensor '{}': it belongs to another LoRA configuration", name);
+    if (it == by_name.end())
+      fail("checkpoint has no adapter tensor '{}': it belongs to another LoRA configuration", name);
     if (it->second.sizes() != parameter.sizes()) {
       fail("checkpoint tensor '{}' has shape {} but the model expects {}", name, c10::str(it->second.sizes()),
            c10::str(parameter.sizes()));

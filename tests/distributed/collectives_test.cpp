@@ -1,10 +1,10 @@
 // The communicator's collectives, the gather whose backward reduces, and gradient averaging,
 // checked on however many ranks the test runs with.
+#include "dist_test_support.h"
 #include "distributed/all_gather_autograd.h"
 #include "distributed/gradient_sync.h"
 #include "distributed/mpi_communicator.h"
 #include "distributed/rank_agreement.h"
-#include "dist_test_support.h"
 #include "test_support.h"
 
 namespace lacos {
@@ -35,7 +35,8 @@ TEST(Collectives, ReduceGatherBroadcastAndText) {
   c.broadcast_(value, /*root=*/n - 1);
   EXPECT_EQ(value[3].item<std::int64_t>(), 10 + n - 1);
 
-  EXPECT_EQ(c.broadcast_text(r == 0 ? std::string("from rank 0\n\0x", 14) : "", 0), std::string("from rank 0\n\0x", 14));
+  EXPECT_EQ(c.broadcast_text(r == 0 ? std::string("from rank 0\n\0x", 14) : "", 0),
+            std::string("from rank 0\n\0x", 14));
   EXPECT_EQ(c.broadcast_text("", 0), "");  // nothing to send (no null-pointer memcpy either)
   EXPECT_EQ(c.all_gather_text("").size(), static_cast<std::size_t>(n));
   const std::vector<std::string> texts = c.all_gather_text(std::string(static_cast<std::size_t>(r * 3), 'a'));
@@ -62,7 +63,8 @@ TEST(Collectives, GatherBackwardSumsOverRanksAndSlices) {
 TEST(GradientSync, BucketsAverageAndMissingGradients) {
   EXPECT_EQ(plan_buckets({10, 10, 10}, 4, 1 << 20).size(), 1u);
   EXPECT_EQ(plan_buckets({10, 10, 10}, 4, 80), (std::vector<std::vector<std::size_t>>{{0, 1}, {2}}));
-  EXPECT_EQ(plan_buckets({100, 1}, 4, 80), (std::vector<std::vector<std::size_t>>{{0}, {1}}));  // larger than the cap: alone
+  EXPECT_EQ(plan_buckets({100, 1}, 4, 80),
+            (std::vector<std::vector<std::size_t>>{{0}, {1}}));  // larger than the cap: alone
 
   Communicator& c = world();
   const int r = c.rank(), n = c.size();
@@ -130,7 +132,8 @@ TEST(Collectives, WaitGivesUpBeforeReportingAPollingError) {
   EXPECT_TRUE(probe.distributed());
   int gave_up = 0;
   try {
-    probe.wait("probe", [] () -> bool { fail("the device said no"); }, [&] { ++gave_up; });
+    probe.wait(
+        "probe", []() -> bool { fail("the device said no"); }, [&] { ++gave_up; });
     FAIL() << "no error";
   } catch (const DistributedError& error) {
     EXPECT_NE(std::string(error.what()).find("probe: the device said no"), std::string::npos) << error.what();

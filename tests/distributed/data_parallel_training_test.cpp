@@ -2,8 +2,8 @@
 // with B/R pairs each give the loss and adapter gradients of one rank with B (within 1e-5), the
 // trainer keeps every rank's adapter identical and equal to the one-rank trainer's, and a
 // checkpoint written by one rank continues on R ranks as if never stopped.
-#include "distributed/gradient_sync.h"
 #include "dist_test_support.h"
+#include "distributed/gradient_sync.h"
 #include "embed/sentence_encoder.h"
 #include "lora/apply_lora.h"
 #include "test_support.h"
@@ -40,7 +40,8 @@ std::vector<TextPair> training_pairs(int count) {
   const char* actions[] = {"plays guitar", "reads a book", "rides a bike", "cooks dinner", "paints a wall"};
   for (int i = 0; i < count; ++i) {
     const std::string subject = subjects[i % 6], action = actions[(i * 7) % 5];
-    pairs.push_back({subject + " " + action + " " + std::to_string(i), "Someone " + action + " nearby " + std::to_string(i),
+    pairs.push_back({subject + " " + action + " " + std::to_string(i),
+                     "Someone " + action + " nearby " + std::to_string(i),
                      subject + " sleeps at home " + std::to_string(i)});
   }
   return pairs;
@@ -73,8 +74,8 @@ LossAndGradients step(SentenceEncoder& encoder, const PairBatch& batch, MnrOptio
   for (auto& [name, parameter] : parameters) parameter.mutable_grad() = torch::Tensor();
   SiameseEncoder siamese(encoder.model(), Pooling::Mean, encoder.pad_id(), kMaxLength);
   mnr.global_batch = &communicator;
-  const torch::Tensor loss = mini_batch > 0 ? cached_mnr_backward(siamese, batch, mnr, mini_batch)
-                                            : mnr_backward(siamese, batch, mnr);
+  const torch::Tensor loss =
+      mini_batch > 0 ? cached_mnr_backward(siamese, batch, mnr, mini_batch) : mnr_backward(siamese, batch, mnr);
   GradientSync(communicator, parameters).average_gradients();
   torch::Tensor total = loss.to(torch::kFloat64).reshape({1}).contiguous();
   communicator.all_reduce_sum_(total);
@@ -156,8 +157,10 @@ TEST(DataParallelTrainer, MatchesOneRankAndResumesAcrossWorldSizes) {
   const std::vector<TextPair> pairs = training_pairs(24);
   StsSet eval;
   eval.name = "tiny";
-  eval.pairs = {{"A man plays guitar.", "Someone plays music.", 4.0}, {"A dog runs.", "A cat sleeps.", 1.0},
-                {"Two kids read.", "Children are reading.", 4.5}, {"Rain falls.", "The stock market fell.", 0.5},
+  eval.pairs = {{"A man plays guitar.", "Someone plays music.", 4.0},
+                {"A dog runs.", "A cat sleeps.", 1.0},
+                {"Two kids read.", "Children are reading.", 4.5},
+                {"Rain falls.", "The stock market fell.", 0.5},
                 {"A woman cooks.", "Dinner is being made.", 3.8}};
   constexpr std::int64_t kSteps = 6;
 
@@ -165,9 +168,10 @@ TEST(DataParallelTrainer, MatchesOneRankAndResumesAcrossWorldSizes) {
   SentenceEncoder alone = encoder_with_adapters(/*seed=*/9);
   std::optional<TrainingCheckpoint> halfway;
   Trainer reference(alone, pairs, StsSuite::of_files({eval}), trainer_options(kSteps));
-  const TrainResult expected = reference.run({}, {}, [&](const TrainingCheckpoint& checkpoint, const CheckpointReason&) {
-    if (checkpoint.steps_completed == 3) halfway = checkpoint;
-  });
+  const TrainResult expected =
+      reference.run({}, {}, [&](const TrainingCheckpoint& checkpoint, const CheckpointReason&) {
+        if (checkpoint.steps_completed == 3) halfway = checkpoint;
+      });
   ASSERT_TRUE(halfway.has_value());
 
   // All ranks, a slice each: the same losses, adapter and scores.
@@ -176,9 +180,8 @@ TEST(DataParallelTrainer, MatchesOneRankAndResumesAcrossWorldSizes) {
   options.communicator = &c;
   std::optional<TrainingCheckpoint> parallel_checkpoint;
   Trainer trainer(parallel, pairs, StsSuite::of_files({eval}), options);
-  const TrainResult result = trainer.run({}, {}, [&](const TrainingCheckpoint& checkpoint, const CheckpointReason&) {
-    parallel_checkpoint = checkpoint;
-  });
+  const TrainResult result = trainer.run(
+      {}, {}, [&](const TrainingCheckpoint& checkpoint, const CheckpointReason&) { parallel_checkpoint = checkpoint; });
   ASSERT_EQ(result.steps.size(), expected.steps.size());
   for (std::size_t i = 0; i < result.steps.size(); ++i) {
     EXPECT_NEAR(result.steps[i].loss, expected.steps[i].loss, 1e-5) << "step " << i;

@@ -1,10 +1,10 @@
 // GoogleTest main for the data-parallel tests: run under `mpirun -n 2` (and alone, as a world
 // of one) by ctest. Every test is run by all ranks in the same order, since the collectives
 // inside must pair up; a test that fails on one rank fails the mpirun.
+#include "dist_test_support.h"
 #include "distributed/mpi_communicator.h"
 #include "distributed/mpi_environment.h"
 #include "distributed/process_placement.h"
-#include "dist_test_support.h"
 
 #include <gtest/gtest.h>
 

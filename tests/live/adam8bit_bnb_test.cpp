@@ -57,24 +57,28 @@ Divergence follow(const std::map<std::string, torch::Tensor>& ref, const std::st
       d.codes_differing += diff.nonzero().size(0);
       d.worst_code_step = std::max(d.worst_code_step, diff.max().item<double>());
       const torch::Tensor expected = ref.at(run + absmax_theirs + s + ".big");
-      d.worst_absmax = std::max(d.worst_absmax, ((state.at(absmax_ours) - expected).abs() / expected.abs()).max().item<double>());
+      d.worst_absmax =
+          std::max(d.worst_absmax, ((state.at(absmax_ours) - expected).abs() / expected.abs()).max().item<double>());
     }
-    for (const auto& [ours, theirs] : {std::pair{"small.exp_avg", "state1."}, std::pair{"small.exp_avg_sq", "state2."}}) {
+    for (const auto& [ours, theirs] :
+         {std::pair{"small.exp_avg", "state1."}, std::pair{"small.exp_avg_sq", "state2."}}) {
       const torch::Tensor expected = ref.at(run + theirs + s + ".small");
-      d.worst_small_state =
-          std::max(d.worst_small_state, live::max_error(state.at(ours), expected) / expected.abs().max().item<double>());
+      d.worst_small_state = std::max(d.worst_small_state,
+                                     live::max_error(state.at(ours), expected) / expected.abs().max().item<double>());
     }
     for (const auto& [name, tensor] : {std::pair{"big", big}, std::pair{"small", small}}) {
-      d.worst_param = std::max(d.worst_param, live::max_error(tensor.detach(), ref.at(run + "param." + s + "." + name)));
+      d.worst_param =
+          std::max(d.worst_param, live::max_error(tensor.detach(), ref.at(run + "param." + s + "." + name)));
       d.largest_move = std::max(d.largest_move, live::max_error(tensor.detach(), ref.at("init." + std::string(name))));
     }
   }
-  std::printf("[adam8bit vs bitsandbytes, %s quantizer] %d steps: %lld of %lld state codes differ (max %.0f code "
-              "steps), max absmax rel. error %.3g, 32-bit state rel. error %.3g, max |param - bnb| %.3g (lr %.3g, "
-              "largest move %.3g)\n",
-              run == "cuda." ? "CUDA" : "CPU", d.steps, static_cast<long long>(d.codes_differing),
-              static_cast<long long>(d.codes_compared), d.worst_code_step, d.worst_absmax, d.worst_small_state,
-              d.worst_param, d.lr, d.largest_move);
+  std::printf(
+      "[adam8bit vs bitsandbytes, %s quantizer] %d steps: %lld of %lld state codes differ (max %.0f code "
+      "steps), max absmax rel. error %.3g, 32-bit state rel. error %.3g, max |param - bnb| %.3g (lr %.3g, "
+      "largest move %.3g)\n",
+      run == "cuda." ? "CUDA" : "CPU", d.steps, static_cast<long long>(d.codes_differing),
+      static_cast<long long>(d.codes_compared), d.worst_code_step, d.worst_absmax, d.worst_small_state, d.worst_param,
+      d.lr, d.largest_move);
   return d;
 }
 

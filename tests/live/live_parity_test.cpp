@@ -35,8 +35,9 @@ TEST_P(LiveParity, HiddenStatesAndPoolingsMatchTransformersAndSentenceTransforme
   std::map<std::string, double> pooled_error;
   for (const std::string& side : kSides) {
     const torch::Tensor ids = ref.at(side + ".input_ids"), mask = ref.at(side + ".attention_mask");
-    base_error = std::max(base_error,
-                          test::max_error_on_real_tokens(model->forward(ids, mask), ref.at("base." + side + ".hidden"), mask));
+    base_error =
+        std::max(base_error,
+                 test::max_error_on_real_tokens(model->forward(ids, mask), ref.at("base." + side + ".hidden"), mask));
   }
   const LoraConfig lora = load_adapter(*model, dir / "adapter");  // what PEFT saved
   for (const std::string& side : kSides) {
@@ -44,14 +45,16 @@ TEST_P(LiveParity, HiddenStatesAndPoolingsMatchTransformersAndSentenceTransforme
     const torch::Tensor hidden = model->forward(ids, mask);
     lora_error = std::max(lora_error, test::max_error_on_real_tokens(hidden, ref.at("lora." + side + ".hidden"), mask));
     for (const std::string& mode : kPoolings) {
-      const double error = live::max_error(pool(hidden, mask, parse_pooling(mode)), ref.at("lora." + side + ".pooled." + mode));
+      const double error =
+          live::max_error(pool(hidden, mask, parse_pooling(mode)), ref.at("lora." + side + ".pooled." + mode));
       pooled_error[mode] = std::max(pooled_error[mode], error);
     }
   }
-  std::printf("[live parity] case %d (r %lld, scaling %.3g): max |hidden - HF| base %.3g, with adapter %.3g; "
-              "pooled mean %.3g, weightedmean %.3g, lasttoken %.3g\n",
-              GetParam(), static_cast<long long>(lora.r), lora.scaling(), base_error, lora_error, pooled_error["mean"],
-              pooled_error["weightedmean"], pooled_error["lasttoken"]);
+  std::printf(
+      "[live parity] case %d (r %lld, scaling %.3g): max |hidden - HF| base %.3g, with adapter %.3g; "
+      "pooled mean %.3g, weightedmean %.3g, lasttoken %.3g\n",
+      GetParam(), static_cast<long long>(lora.r), lora.scaling(), base_error, lora_error, pooled_error["mean"],
+      pooled_error["weightedmean"], pooled_error["lasttoken"]);
   EXPECT_LT(base_error, kFloat32Tolerance);
   EXPECT_LT(lora_error, kFloat32Tolerance);
   for (const auto& [mode, error] : pooled_error) EXPECT_LT(error, kFloat32Tolerance) << mode;
@@ -63,7 +66,8 @@ TEST_P(LiveParity, MnrLossesAndEveryLoraGradientMatchSentenceTransformersAndPeft
   const Json drawn = read_json_file(dir / "case.json");
   BloomModel model = load_bloom(dir / "model");
   load_adapter(*model, dir / "adapter");
-  SiameseEncoder encoder(model, parse_pooling(drawn.at("pooling").get<std::string>()), /*pad_id=*/3, /*max_length=*/512);
+  SiameseEncoder encoder(model, parse_pooling(drawn.at("pooling").get<std::string>()), /*pad_id=*/3,
+                         /*max_length=*/512);
   const auto column = [&](const std::string& name) {
     return test::rows_of(ref.at("pairs." + name + ".input_ids"), ref.at("pairs." + name + ".attention_mask"));
   };
@@ -89,9 +93,10 @@ TEST_P(LiveParity, MnrLossesAndEveryLoraGradientMatchSentenceTransformersAndPeft
       grad_error = std::max(grad_error, live::max_error(parameter.grad(), ref.at(key)));
       grad_scale = std::max(grad_scale, ref.at(key).abs().max().item<double>());
     }
-    std::printf("[live parity] case %d %s MNR: loss %.6f, |loss - ST| %.3g, max |grad - PEFT| %.3g (max |grad| %.3g) "
-                "over %zu LoRA weights\n",
-                GetParam(), kind.c_str(), loss.item<double>(), loss_error, grad_error, grad_scale, parameters.size());
+    std::printf(
+        "[live parity] case %d %s MNR: loss %.6f, |loss - ST| %.3g, max |grad - PEFT| %.3g (max |grad| %.3g) "
+        "over %zu LoRA weights\n",
+        GetParam(), kind.c_str(), loss.item<double>(), loss_error, grad_error, grad_scale, parameters.size());
     EXPECT_LT(loss_error, kFloat32Tolerance) << kind;
     EXPECT_LT(grad_error, kFloat32Tolerance) << kind;
     EXPECT_GT(grad_scale, 0.0) << kind << ": a zero gradient would compare equal to anything";
@@ -114,10 +119,11 @@ TEST_P(LiveParity, BFloat16AgreesWithTransformersInBFloat16) {
     const double scale = theirs.abs().max().item<double>();
     const double relative = live::max_error(ours, theirs) / scale;
     const double cosine = torch::cosine_similarity(ours, theirs, 1).min().item<double>();
-    std::printf("[live parity] case %d bfloat16 %s: max |lacos - HF| / max |HF| = %.3g, min cosine %.5f; "
-                "against float32: lacos %.3g, HF %.3g\n",
-                GetParam(), side.c_str(), relative, cosine, live::max_error(ours, exact) / scale,
-                live::max_error(theirs, exact) / scale);
+    std::printf(
+        "[live parity] case %d bfloat16 %s: max |lacos - HF| / max |HF| = %.3g, min cosine %.5f; "
+        "against float32: lacos %.3g, HF %.3g\n",
+        GetParam(), side.c_str(), relative, cosine, live::max_error(ours, exact) / scale,
+        live::max_error(theirs, exact) / scale);
     EXPECT_LT(relative, 0.05) << side;
     EXPECT_GT(cosine, 0.999) << side;
   }

@@ -15,7 +15,7 @@ void require_reference(const fs::path& path) {
   if (fs::exists(path)) return;
   const char* require = std::getenv("LACOS_REQUIRE_PYTHON_STACK");
   const std::string message = "no Python-stack reference at " + path.string() +
-                              " (ctest's LiveParity.PythonStackReferences writes them; launch/setup.sh installs the stack)";
+      " (ctest's LiveParity.PythonStackReferences writes them; launch/setup.sh installs the stack)";
   if (require != nullptr && std::string(require) == "1") FAIL() << message;
   GTEST_SKIP() << message;
 }

@@ -17,8 +17,8 @@ namespace lacos::live {
 
 constexpr int kCases = LACOS_LIVE_CASES;
 
-std::filesystem::path live_dir();                 // where the references are
-std::filesystem::path case_dir(int index);        // live_dir()/case-N
+std::filesystem::path live_dir();           // where the references are
+std::filesystem::path case_dir(int index);  // live_dir()/case-N
 // Skips (or, when the stack is required, fails) the test when `path` was not written.
 void require_reference(const std::filesystem::path& path);
 // Runs `python_stack.py <arguments>` with the Python the build found LibTorch in.
@@ -30,7 +30,7 @@ double max_error(const torch::Tensor& actual, const torch::Tensor& expected);
 }  // namespace lacos::live
 
 // Declares `var` as the references of case `index`, leaving the test when they are absent.
-#define LACOS_LIVE_CASE(var, index)                                               \
-  const std::filesystem::path var = ::lacos::live::case_dir(index);              \
-  ::lacos::live::require_reference(var / "reference.safetensors");              \
+#define LACOS_LIVE_CASE(var, index)                                 \
+  const std::filesystem::path var = ::lacos::live::case_dir(index); \
+  ::lacos::live::require_reference(var / "reference.safetensors");  \
   if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return
