@@ -28,7 +28,11 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_0-9]+)/')
 
 
 def main() -> int:
-    root = pathlib.Path(__file__).resolve().parent.parent / "framework"
+    # --root DIR checks DIR/framework instead of this checkout's (the test of this script uses it).
+    checkout = pathlib.Path(__file__).resolve().parent.parent
+    if "--root" in sys.argv:
+        checkout = pathlib.Path(sys.argv[sys.argv.index("--root") + 1])
+    root = checkout / "framework"
     problems, edges = [], {}
     for path in sorted(root.rglob("*")):
         if path.suffix not in (".h", ".cpp", ".cu", ".cuh"):

@@ -1,6 +1,7 @@
 // lacos-exp end to end on the tiny fixture BLOOMs: one folder and one run.h5 per run, the
 // documented schema (read back here and by Python's h5py), the random stand-in, and the errors.
 #include "core/json_file.h"
+#include "experiment/run_folder.h"
 #include "io/h5_file.h"
 #include "io/run_h5.h"
 #include "test_support.h"
@@ -140,6 +141,23 @@ TEST_F(ExpRunTest, RandomStandInWithNotice) {
   const auto summary = read_h5_attributes(dir_ / "out" / "run" / "run.h5", "/summary");
   EXPECT_EQ(std::get<std::int64_t>(summary.at("random_init")), 1);
   EXPECT_EQ(std::get<std::string>(summary.at("status")), "completed");
+}
+
+TEST_F(ExpRunTest, ARunHeldByAnotherProcessIsNotEntered) {
+  const fs::path folder = dir_ / "out" / "run";
+  fs::create_directories(folder);
+  {
+    const RunLock held(folder);  // as a first lacos-exp on this run would hold it
+    const auto second = exp("");
+    EXPECT_EQ(second.exit_code, 1) << second.output;
+    EXPECT_NE(second.output.find(fmt::format("another lacos-exp (pid {}) is running this run", ::getpid())),
+              std::string::npos)
+        << second.output;
+    EXPECT_FALSE(fs::exists(folder / "run.h5"));  // it wrote nothing
+  }
+  const auto after = exp("");  // the lock goes with its holder
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(read_run_h5(folder / "run.h5").status(), RunStatus::completed);
 }
 
 TEST_F(ExpRunTest, DryRunAndCfgRunNothing) {

@@ -1,0 +1,93 @@
+// The one HDF5 layer (io/h5_file.h): what it writes reads back (series, strings, attributes, the
+// order groups were created in), a writer that never commits leaves nothing, and errors name the
+// file and the object.
+#include "core/error.h"
+#include "io/h5_file.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace lacos {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(H5File, WhatIsWrittenReadsBack) {
+  test::TempDir dir;
+  {
+    H5File file = H5File::create(dir / "a.h5");
+    const H5Group& root = file.root();
+    root.write_string("text", "grüße, ü");
+    root.set_attribute("count", std::int64_t{7});
+    root.set_attribute("ratio", 0.25);
+    root.set_attribute("name", std::string("lacos"));
+    const H5Group sets = root.create_group("sets");
+    for (const char* name : {"zeta", "alpha", "mid"}) sets.create_group(name).write_series("v", std::vector<double>{1.5});
+    root.write_series("steps", std::vector<std::int64_t>{0, 10, 20});
+    root.write_strings("files", {"a.h5", "", "c.h5"});
+    const float block[6] = {1, 2, 3, 4, 5, 6};
+    H5Dataset rows = root.create_dataset("rows", H5T_NATIVE_FLOAT, {3, 2});
+    rows.write_rows(1, 2, H5T_NATIVE_FLOAT, block + 2);
+    rows.write_rows(0, 1, H5T_NATIVE_FLOAT, block);
+    rows.close();
+    EXPECT_FALSE(fs::exists(dir / "a.h5"));  // nothing under the final name before the commit
+    file.commit();
+  }
+  EXPECT_FALSE(fs::exists(dir / "a.h5.tmp"));
+  const H5File file = H5File::open_read_only(dir / "a.h5");
+  const H5Group& root = file.root();
+  EXPECT_EQ(root.read_string("text"), "grüße, ü");
+  const auto attributes = root.attributes();
+  EXPECT_EQ(std::get<std::int64_t>(attributes.at("count")), 7);
+  EXPECT_EQ(std::get<double>(attributes.at("ratio")), 0.25);
+  EXPECT_EQ(std::get<std::string>(attributes.at("name")), "lacos");
+  EXPECT_EQ(root.open_group("sets").members(), (std::vector<std::string>{"zeta", "alpha", "mid"}));  // creation order
+  EXPECT_EQ(root.read_series<std::int64_t>("steps"), (std::vector<std::int64_t>{0, 10, 20}));
+  EXPECT_EQ(root.read_strings("files"), (std::vector<std::string>{"a.h5", "", "c.h5"}));
+  const H5Dataset rows = root.open_dataset("rows");
+  EXPECT_EQ(rows.shape(), (std::vector<std::uint64_t>{3, 2}));
+  float back[6] = {};
+  rows.read(H5T_NATIVE_FLOAT, back);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(back[i], static_cast<float>(i + 1));
+  EXPECT_EQ(read_h5_doubles(dir / "a.h5", "/steps"), (std::vector<double>{0, 10, 20}));
+}
+
+TEST(H5File, AWriterThatNeverCommitsLeavesNothing) {
+  test::TempDir dir;
+  test::write_bytes(dir / "kept.h5", "the previous file");
+  {
+    H5File file = H5File::create(dir / "kept.h5");
+    file.root().write_series("x", std::vector<double>{1, 2});
+    EXPECT_TRUE(fs::exists(dir / "kept.h5.tmp"));
+  }  // an exception between create and commit ends here
+  EXPECT_FALSE(fs::exists(dir / "kept.h5.tmp"));
+  EXPECT_EQ(test::read_bytes(dir / "kept.h5"), "the previous file");
+}
+
+TEST(H5File, ErrorsNameTheFileAndTheObject) {
+  test::TempDir dir;
+  {
+    H5File file = H5File::create(dir / "a.h5");
+    file.root().create_group("train").write_series("loss", std::vector<double>{0.5});
+    file.commit();
+  }
+  const H5File file = H5File::open_read_only(dir / "a.h5", "run file");
+  try {
+    file.root().open_group("train").read_series<double>("lr");
+    FAIL() << "reading a missing dataset must throw";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find((dir / "a.h5").string()), std::string::npos) << message;
+    EXPECT_NE(message.find("/train/lr"), std::string::npos) << message;
+  }
+  test::write_bytes(dir / "junk.h5", "junk");
+  try {
+    H5File::open_read_only(dir / "junk.h5", "checkpoint");
+    FAIL() << "a file that is not HDF5 must throw";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("junk.h5: not a readable HDF5 checkpoint"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace lacos
