@@ -1,8 +1,8 @@
 // The one HDF5 layer (io/h5_file.h): what it writes reads back (series, strings, attributes, the
 // order groups were created in), a writer that never commits leaves nothing, and errors name the
 // file and the object.
-#include "core/error.h"
 #include "io/h5_file.h"
+#include "core/error.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +22,8 @@ TEST(H5File, WhatIsWrittenReadsBack) {
     root.set_attribute("ratio", 0.25);
     root.set_attribute("name", std::string("lacos"));
     const H5Group sets = root.create_group("sets");
-    for (const char* name : {"zeta", "alpha", "mid"}) sets.create_group(name).write_series("v", std::vector<double>{1.5});
+    for (const char* name : {"zeta", "alpha", "mid"})
+      sets.create_group(name).write_series("v", std::vector<double>{1.5});
     root.write_series("steps", std::vector<std::int64_t>{0, 10, 20});
     root.write_strings("files", {"a.h5", "", "c.h5"});
     const float block[6] = {1, 2, 3, 4, 5, 6};

@@ -108,17 +108,7 @@ std::string legend_label(const ReportRun& run) {
   return label;
 }
 
-}  // namespace
-
-std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs::path& out) {
-  fs::create_directories(out);
-  std::vector<fs::path> written;
-  const std::vector<std::string> sets = all_sets(runs);
-  const std::string headline = std::find(sets.begin(), sets.end(), "stsb-test") != sets.end() ? "stsb-test"
-      : sets.empty()                                                                          ? ""
-                                                                                              : sets.front();
-
-  // runs.csv
+std::string runs_csv(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets) {
   std::string csv = "run,file,model,status,seed,params_total,params_trainable";
   for (const std::string& set : sets) csv += "," + csv_field(set);
   csv += ",multilingual_mean,peak_memory_bytes,tokens_per_second,wall_seconds\n";
@@ -129,9 +119,17 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
     csv += fmt::format(",{},{:.0f},{:.1f},{:.1f}\n", cell(run.multilingual_mean, "{:.4f}"), run.peak_memory_bytes,
                        run.tokens_per_second, run.wall_seconds);
   }
-  write_text(out / "runs.csv", csv, written);
+  return csv;
+}
 
-  // Groups of runs differing only by seed.
+// Groups of runs differing only by seed: mean and standard deviation, as seeds.csv and as a
+// Markdown table (empty when no group has two runs).
+struct SeedTables {
+  std::string csv;
+  std::string markdown;
+};
+
+SeedTables seed_tables(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets) {
   std::vector<SeedGroup> groups;
   std::map<std::string, std::size_t> index;
   for (const ReportRun& run : runs) {
@@ -139,43 +137,48 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
     if (inserted) groups.push_back({{}, without_seed(run.name).empty() ? run.model : without_seed(run.name)});
     groups[it->second].runs.push_back(&run);
   }
-  std::string seeds_csv = "group,model,runs,params_total";
-  std::string seeds_md = "| runs | model | seeds |";
-  std::string seeds_rule = "|---|---|---|";
+  SeedTables out{"group,model,runs,params_total", "| runs | model | seeds |"};
+  std::string rule = "|---|---|---|";
   for (const std::string& set : sets) {
-    seeds_csv += "," + csv_field(set + " mean") + "," + csv_field(set + " std");
-    seeds_md += " " + set + " |";
-    seeds_rule += "---|";
+    out.csv += "," + csv_field(set + " mean") + "," + csv_field(set + " std");
+    out.markdown += " " + set + " |";
+    rule += "---|";
   }
-  seeds_csv += ",multilingual_mean mean,multilingual_mean std\n";
-  seeds_md += " multilingual mean |\n" + seeds_rule + "---|\n";
+  out.csv += ",multilingual_mean mean,multilingual_mean std\n";
+  out.markdown += " multilingual mean |\n" + rule + "---|\n";
   bool any_seed_group = false;
   for (const SeedGroup& group : groups) {
     if (group.runs.size() < 2) continue;
     any_seed_group = true;
-    std::vector<std::int64_t> seed_list;
-    for (const ReportRun* run : group.runs) seed_list.push_back(run->seed);
-    const std::string seeds = fmt::format("{}", fmt::join(seed_list, ","));
-    seeds_csv += fmt::format("{},{},{},{}", csv_field(group.label), csv_field(group.runs[0]->model), group.runs.size(),
-                             group.runs[0]->params_total);
-    seeds_md += fmt::format("| {} | {} | {} |", group.label, group.runs[0]->model, seeds);
-    std::vector<std::string> columns = sets;
+    std::vector<std::int64_t> seeds;
+    for (const ReportRun* run : group.runs) seeds.push_back(run->seed);
+    out.csv += fmt::format("{},{},{},{}", csv_field(group.label), csv_field(group.runs[0]->model), group.runs.size(),
+                           group.runs[0]->params_total);
+    out.markdown += fmt::format("| {} | {} | {} |", group.label, group.runs[0]->model, fmt::join(seeds, ","));
+    const auto add = [&](const std::vector<double>& values, const char* end) {
+      const auto [mean, deviation] = mean_std(values);
+      out.csv += "," + cell(mean, "{:.4f}") + "," + cell(deviation, "{:.4f}");
+      out.markdown += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |", mean, deviation) : " |";
+      out.markdown += end;
+    };
     for (const std::string& set : sets) {
       std::vector<double> values;
       for (const ReportRun* run : group.runs) values.push_back(value_of(*run, set));
-      const auto [mean, deviation] = mean_std(values);
-      seeds_csv += "," + cell(mean, "{:.4f}") + "," + cell(deviation, "{:.4f}");
-      seeds_md += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |", mean, deviation) : " |";
+      add(values, "");
     }
     std::vector<double> multilingual;
     for (const ReportRun* run : group.runs) multilingual.push_back(run->multilingual_mean);
-    const auto [mean, deviation] = mean_std(multilingual);
-    seeds_csv += "," + cell(mean, "{:.4f}") + "," + cell(deviation, "{:.4f}") + "\n";
-    seeds_md += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |\n", mean, deviation) : " |\n";
+    add(multilingual, "\n");
+    out.csv += "\n";
   }
-  write_text(out / "seeds.csv", seeds_csv, written);
+  if (!any_seed_group) out.markdown.clear();
+  return out;
+}
 
-  // Plots. The scaling curves use one point per run, sorted by size.
+// The scaling curves (one point per run, sorted by size; one line per experiment and seed),
+// the training loss and the evaluation curves.
+void write_plots(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets, const std::string& headline,
+                 const fs::path& out, std::vector<fs::path>& written) {
   std::vector<const ReportRun*> by_size;
   for (const ReportRun& run : runs) by_size.push_back(&run);
   std::stable_sort(by_size.begin(), by_size.end(),
@@ -183,7 +186,6 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   const auto scaling = [&](const std::string& file, const std::string& title, const std::string& y_label,
                            auto&& value) {
     PlotSpec spec{title, "parameters", y_label, true, {}};
-    // One line per experiment and seed: a sweep over sizes.
     std::map<std::pair<std::string, std::int64_t>, PlotSeries> by_seed;
     for (const ReportRun* run : by_size) {
       PlotSeries& series = by_seed[{run->experiment, run->seed}];
@@ -217,8 +219,10 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   }
   write_text(out / "train_loss.svg", render_svg(loss), written);
   write_text(out / "eval_curves.svg", render_svg(curves), written);
+}
 
-  // report.md
+std::string report_markdown(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets,
+                            const std::string& seeds_markdown) {
   std::string md = fmt::format(
       "# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
       "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present.\n\n",
@@ -237,12 +241,29 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
     md += fmt::format(" {} | {:.1f} | {:.0f} | {:.1f} |\n", cell(run.multilingual_mean), run.peak_memory_bytes / 1e6,
                       run.tokens_per_second, run.wall_seconds);
   }
-  if (any_seed_group) md += "\n## Mean ± standard deviation over seeds\n\n" + seeds_md;
+  if (!seeds_markdown.empty()) md += "\n## Mean ± standard deviation over seeds\n\n" + seeds_markdown;
   md +=
       "\n## Scaling\n\n![parameters vs Spearman](scaling_sts.svg)\n\n![parameters vs peak memory](scaling_memory.svg)\n\n"
       "![parameters vs tokens/s](scaling_throughput.svg)\n\n## Training\n\n![training loss](train_loss.svg)\n\n"
-      "![evaluation curves](eval_curves.svg)\n\nFiles: `runs.csv` (one row per run), `seeds.csv` (mean and std over seeds).\n";
-  write_text(out / "report.md", md, written);
+      "![evaluation curves](eval_curves.svg)\n\nFiles: `runs.csv` (one row per run), `seeds.csv` (mean and std over "
+      "seeds).\n";
+  return md;
+}
+
+}  // namespace
+
+std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs::path& out) {
+  fs::create_directories(out);
+  std::vector<fs::path> written;
+  const std::vector<std::string> sets = all_sets(runs);
+  const std::string headline = std::find(sets.begin(), sets.end(), "stsb-test") != sets.end() ? "stsb-test"
+      : sets.empty()                                                                          ? ""
+                                                                                              : sets.front();
+  write_text(out / "runs.csv", runs_csv(runs, sets), written);
+  const SeedTables seeds = seed_tables(runs, sets);
+  write_text(out / "seeds.csv", seeds.csv, written);
+  write_plots(runs, sets, headline, out, written);
+  write_text(out / "report.md", report_markdown(runs, sets, seeds.markdown), written);
   return written;
 }
 
