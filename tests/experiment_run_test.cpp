@@ -325,6 +325,26 @@ TEST_F(ResumeTest, KilledRunContinuesBitIdentically) {
   EXPECT_NE(again.output.find("| run | completed earlier |"), std::string::npos) << again.output;
 }
 
+TEST_F(ResumeTest, ASweepKilledInItsFirstRunCompletesOnResume) {
+  const fs::path out = dir_ / "sweep";
+  const pid_t pid = test::start_in_background(command(out.string()) + " -m lora.r=2,3 >/dev/null 2>&1");
+  for (int i = 0; i < 3000 && !fs::exists(out / "lora.r=2" / "checkpoint-00000020.h5"); ++i) ::usleep(10000);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_FALSE(fs::exists(out / "lora.r=3" / "run.h5"));  // the second run never started
+  const auto resumed =
+      test::run_command(fmt::format("{} --resume {}", test::quoted(test::bin("lacos-exp")), test::quoted(out)));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* run : {"lora.r=2", "lora.r=3"}) {
+    const RunRecord record = read_run_h5(out / run / "run.h5");
+    EXPECT_EQ(record.status(), RunStatus::completed) << run;
+    EXPECT_EQ(record.train.step.back(), 199) << run;
+  }
+  EXPECT_NE(resumed.output.find("| lora.r=3 | completed |"), std::string::npos) << resumed.output;
+}
+
 TEST_F(ResumeTest, SigtermCheckpointsMarksInterruptedAndResumes) {
   run_straight();
   const std::string out = (dir_ / "stopped").string();

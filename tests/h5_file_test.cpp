@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 namespace lacos {
 namespace {
@@ -87,6 +88,49 @@ TEST(H5File, ErrorsNameTheFileAndTheObject) {
     FAIL() << "a file that is not HDF5 must throw";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("junk.h5: not a readable HDF5 checkpoint"), std::string::npos) << e.what();
+  }
+}
+
+// A crafted file: an attribute holding four values where lacos reads one, and a series that
+// declares 2^40 elements without storing them. Both must be refused with an error naming the
+// object, before anything is read or allocated.
+TEST(H5File, ShapesTheFileClaimsAreChecked) {
+  test::TempDir dir;
+  const fs::path path = dir / "crafted.h5";
+  {
+    const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    const hsize_t four = 4, huge = hsize_t{1} << 40, unlimited = H5S_UNLIMITED, chunk = 16;
+    const hid_t vector_space = H5Screate_simple(1, &four, nullptr);
+    const hid_t attribute = H5Acreate2(file, "status", H5T_NATIVE_INT64, vector_space, H5P_DEFAULT, H5P_DEFAULT);
+    const std::int64_t values[4] = {1, 2, 3, 4};
+    H5Awrite(attribute, H5T_NATIVE_INT64, values);
+    H5Aclose(attribute);
+    const hid_t huge_space = H5Screate_simple(1, &huge, &unlimited);
+    const hid_t properties = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(properties, 1, &chunk);
+    const hid_t dataset =
+        H5Dcreate2(file, "steps", H5T_NATIVE_DOUBLE, huge_space, H5P_DEFAULT, properties, H5P_DEFAULT);
+    H5Dclose(dataset);
+    H5Pclose(properties);
+    H5Sclose(huge_space);
+    H5Sclose(vector_space);
+    H5Fclose(file);
+  }
+  ASSERT_LT(fs::file_size(path), 1u << 20);
+  const H5File file = H5File::open_read_only(path);
+  try {
+    file.root().attributes();
+    FAIL() << "an attribute of four values must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("read attribute 'status': it holds not one value"), std::string::npos)
+        << e.what();
+  }
+  try {
+    file.root().read_series<double>("steps");
+    FAIL() << "a series larger than the file must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/steps"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("than the file"), std::string::npos) << e.what();
   }
 }
 

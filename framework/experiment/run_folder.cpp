@@ -73,11 +73,15 @@ RunFolder::RunFolder(const RunJob& job, Communicator& communicator)
   completed_ = communicator.broadcast_text(done ? "1" : "0", /*root=*/0) == "1";
 }
 
-void RunFolder::write_configuration(const RunJob& job) const {
-  if (!writer_) return;
-  write_file_bytes(folder_ / "config.yaml", job.config_yaml);
-  write_file_bytes(folder_ / "overrides.txt",
+void write_run_configuration(const RunJob& job) {
+  fs::create_directories(job.folder);
+  write_file_bytes(job.folder / "config.yaml", job.config_yaml);
+  write_file_bytes(job.folder / "overrides.txt",
                    job.overrides.empty() ? "" : fmt::format("{}\n", fmt::join(job.overrides, "\n")));
+}
+
+void RunFolder::write_configuration(const RunJob& job) const {
+  if (writer_) write_run_configuration(job);
 }
 
 std::optional<TrainingCheckpoint> RunFolder::resume_point(Communicator& communicator,

@@ -25,6 +25,10 @@ struct RunJob {
   RunSettings settings;
 };
 
+// config.yaml and overrides.txt: the run as this invocation plans it, enough for `--resume` to
+// run it (written for every run of a sweep before the first starts).
+void write_run_configuration(const RunJob& job);
+
 // An exclusive lock on <folder>/run.lock for as long as the object lives (flock: the kernel
 // drops it when the process dies, so a crashed run never leaves the folder locked).
 class RunLock {
@@ -49,7 +53,7 @@ class RunFolder {
   std::optional<RunRecord>& previous() { return previous_; }
   // Whether an earlier invocation completed this run (every rank gets rank 0's answer).
   bool completed() const { return completed_; }
-  // config.yaml and overrides.txt, as this invocation runs it (rank 0).
+  // write_run_configuration on rank 0.
   void write_configuration(const RunJob& job) const;
   // The newest checkpoint of an earlier attempt, loaded on every rank (collective).
   std::optional<TrainingCheckpoint> resume_point(Communicator& communicator, const RunCheckpoints& checkpoints);

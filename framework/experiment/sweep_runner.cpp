@@ -203,6 +203,11 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
     std::string listing = description + "\nruns:\n";
     for (const RunJob& job : jobs) listing += "  " + job.name + "\n";
     write_file_bytes(sweep / "sweep.txt", listing, /*append=*/true);
+    // Every run's configuration now, not when the run starts: `--resume` on the sweep folder then
+    // finds the runs that never started as well, and a sweep killed in its first run completes.
+    for (const RunJob& job : jobs) {
+      if (!fs::exists(job.folder / "config.yaml")) write_run_configuration(job);
+    }
     std::fprintf(stderr, "lacos-exp: %zu run(s), %d rank(s), %d thread(s) per rank, results in %s\n", jobs.size(),
                  control.size(), threads.threads, sweep.string().c_str());
   }

@@ -46,6 +46,7 @@ torch::Tensor read_embeddings_h5(const fs::path& path) {
   const H5Dataset dataset = file.root().open_dataset("embeddings");
   const std::vector<std::uint64_t> shape = dataset.shape();
   if (shape.size() != 2) fail("{}: /embeddings must be 2-D", path.string());
+  dataset.elements_within_file(sizeof(float));  // before allocating what the file claims
   torch::Tensor out =
       torch::empty({static_cast<std::int64_t>(shape[0]), static_cast<std::int64_t>(shape[1])}, torch::kFloat32);
   if (out.numel() > 0) dataset.read(H5T_NATIVE_FLOAT, out.data_ptr<float>());

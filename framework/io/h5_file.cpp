@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "io/atomic_file.h"
 
+#include <fmt/format.h>
+
 namespace lacos {
 
 namespace fs = std::filesystem;
@@ -92,6 +94,9 @@ std::map<std::string, H5Scalar> H5Object::attributes() const {
     if (!attribute.valid()) fail_here("open attribute " + std::to_string(i));
     std::string key(static_cast<std::size_t>(std::max<ssize_t>(H5Aget_name(attribute.get(), 0, nullptr), 0)), '\0');
     H5Aget_name(attribute.get(), key.size() + 1, key.data());
+    const H5Handle space(H5Aget_space(attribute.get()), H5Sclose);
+    if (H5Sget_simple_extent_npoints(space.get()) != 1)
+      fail_here("read attribute '" + key + "': it holds not one value");
     const H5Handle stored(H5Aget_type(attribute.get()), H5Tclose);
     const H5T_class_t type_class = H5Tget_class(stored.get());
     herr_t read = 0;
@@ -124,6 +129,22 @@ std::vector<std::uint64_t> H5Dataset::shape() const {
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
   if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
   return {dims.begin(), dims.end()};
+}
+
+std::uint64_t H5Dataset::elements_within_file(std::size_t element_bytes) const {
+  std::error_code error;
+  const std::uint64_t file_bytes = fs::file_size(file_, error);
+  std::uint64_t elements = 1;
+  for (const std::uint64_t size : shape()) {
+    if (size != 0 && elements > file_bytes / size)
+      fail_here("read: its shape claims more elements than the file holds");
+    elements *= size;
+  }
+  if (error || (element_bytes > 0 && elements > file_bytes / element_bytes)) {
+    fail_here(fmt::format("read: {} elements of {} bytes are more than the file's {} bytes", elements, element_bytes,
+                          file_bytes));
+  }
+  return elements;
 }
 
 H5Handle H5Dataset::type() const { return H5Handle(H5Dget_type(id()), H5Tclose); }
@@ -210,7 +231,9 @@ void H5Group::write_string(const std::string& member, const std::string& text) c
 std::string H5Group::read_string(const std::string& member) const {
   const H5Handle type = string_type();
   char* data = nullptr;
-  open_dataset(member).read(type.get(), &data);
+  const H5Dataset dataset = open_dataset(member);
+  if (dataset.elements_within_file(1) != 1) dataset.fail_here("read a string: it holds not one value");
+  dataset.read(type.get(), &data);
   std::string text = data == nullptr ? "" : data;
   H5free_memory(data);
   return text;
@@ -229,11 +252,10 @@ void H5Group::write_series_raw(const std::string& member, hid_t type, std::size_
   dataset.close();
 }
 
-std::size_t H5Group::series_length(const std::string& member) const {
+std::size_t H5Group::series_length(const std::string& member, std::size_t element_bytes) const {
   const H5Dataset dataset = open_dataset(member);
-  const std::vector<std::uint64_t> shape = dataset.shape();
-  if (shape.size() != 1) dataset.fail_here("read a series: it is not one-dimensional");
-  return static_cast<std::size_t>(shape[0]);
+  if (dataset.shape().size() != 1) dataset.fail_here("read a series: it is not one-dimensional");
+  return static_cast<std::size_t>(dataset.elements_within_file(element_bytes));
 }
 
 void H5Group::write_strings(const std::string& member, const std::vector<std::string>& values) const {
@@ -244,7 +266,7 @@ void H5Group::write_strings(const std::string& member, const std::vector<std::st
 }
 
 std::vector<std::string> H5Group::read_strings(const std::string& member) const {
-  std::vector<char*> pointers(series_length(member));
+  std::vector<char*> pointers(series_length(member, sizeof(char*)));
   const H5Handle type = string_type();
   if (!pointers.empty()) open_dataset(member).read(type.get(), pointers.data());
   std::vector<std::string> values;

@@ -77,6 +77,9 @@ class H5Object {
 class H5Dataset : public H5Object {
  public:
   std::vector<std::uint64_t> shape() const;
+  // The number of elements, after checking that `element_bytes` each fit in the file as it is on
+  // disk: a crafted file cannot make lacos allocate more than the file holds.
+  std::uint64_t elements_within_file(std::size_t element_bytes) const;
   H5Handle type() const;  // the dataset's stored type
   // Reads the whole dataset converted to `memory_type` into `out` (shape().product() elements).
   void read(hid_t memory_type, void* out) const;
@@ -113,7 +116,7 @@ class H5Group : public H5Object {
   }
   template <typename T>
   std::vector<T> read_series(const std::string& member) const {
-    std::vector<T> values(series_length(member));
+    std::vector<T> values(series_length(member, sizeof(T)));
     if (!values.empty()) open_dataset(member).read(h5_native_type<T>(), values.data());
     return values;
   }
@@ -124,7 +127,7 @@ class H5Group : public H5Object {
   friend class H5File;
   using H5Object::H5Object;
   void write_series_raw(const std::string& member, hid_t type, std::size_t size, const void* data) const;
-  std::size_t series_length(const std::string& member) const;
+  std::size_t series_length(const std::string& member, std::size_t element_bytes) const;
 };
 
 // An HDF5 file: created under `<path>.tmp` and renamed into place by commit(), or opened

@@ -71,6 +71,7 @@ TensorFile read_tensor_h5(const fs::path& path) {
     const H5Dataset dataset = tensors.open_dataset(name);
     const std::vector<std::uint64_t> shape = dataset.shape();
     const torch::ScalarType dtype = torch_type(dataset.type().get(), name, path);
+    dataset.elements_within_file(c10::elementSize(dtype));  // before allocating what the file claims
     torch::Tensor tensor =
         torch::empty(std::vector<std::int64_t>(shape.begin(), shape.end()), torch::TensorOptions().dtype(dtype));
     if (tensor.numel() > 0) dataset.read(h5_type(dtype, name, path), tensor.data_ptr());
