@@ -104,6 +104,12 @@ TEST_F(ComposeTest, UnknownKeysAndWrongTypesNameFileAndLine) {
       << wrong_int;
   const std::string negative = error_of("model: {name: m}\ntrain: {batch_size: 0}\n");
   EXPECT_NE(negative.find("key 'train.batch_size': must be at least 1, got 0"), std::string::npos) << negative;
+  for (const char* value : {"nan", "-inf", "1e999"}) {
+    const std::string infinite = error_of(fmt::format("model: {{name: m}}\ndist: {{timeout_s: {}}}\n", value));
+    EXPECT_NE(infinite.find(fmt::format("key 'dist.timeout_s': must be a finite number, got '{}'", value)),
+              std::string::npos)
+        << infinite;
+  }
   const std::string choice = error_of("model: {name: m}\noptim: {name: adamw9bit}\n");
   EXPECT_NE(choice.find("'adamw9bit' is not one of adamw, adam, adamw8bit, adam8bit; did you mean 'adamw8bit'?"),
             std::string::npos)
@@ -187,6 +193,18 @@ TEST_F(ComposeTest, SweepsAreCartesianProducts) {
     EXPECT_NE(std::string(e.what()).find("add -m (--multirun)"), std::string::npos) << e.what();
   }
   EXPECT_EQ(plan(file, {"lora.targets=[dense,dense_h_to_4h]"}, false).size(), 6u);  // a list is one value
+  // Sizes are checked before anything is generated, and only finite bounds are ranges.
+  for (const auto& [range, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"range(0,1e15)", "has 1000000000000000 values; that is surely a mistake"},
+           {"range(0,nan)", "range() argument 'nan' is not a finite number"},
+           {"range(0,inf)", "range() argument 'inf' is not a finite number"}}) {
+    try {
+      plan(file, {"experiment.seed=" + range}, true);
+      FAIL() << range << " must be refused";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
   const fs::path typo = write(std::string(kBase) + "sweep:\n  optim.lrr: [1, 2]\n");
   try {
     plan(typo, {}, false);

@@ -3,8 +3,10 @@
 // file and the object.
 #include "io/h5_file.h"
 #include "core/error.h"
+#include "io/run_h5.h"
 #include "test_support.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -131,6 +133,27 @@ TEST(H5File, ShapesTheFileClaimsAreChecked) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("/steps"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("than the file"), std::string::npos) << e.what();
+  }
+}
+
+// Resuming loads the checkpoints run.h5 lists and rotation deletes them: a crafted run.h5 must
+// not name a file outside the run folder.
+TEST(RunH5, CheckpointPathsMustBeNamesLacosWrites) {
+  test::TempDir dir;
+  RunRecord record;
+  record.checkpoints = {{10, "checkpoint-00000010.h5"}};
+  write_run_h5(dir / "run.h5", record);
+  EXPECT_EQ(read_run_h5(dir / "run.h5").checkpoints.size(), 1u);
+  for (const char* path : {"../../home/user/.bashrc", "/etc/passwd", "checkpoint-best.h5", "checkpoint-1.h5"}) {
+    record.checkpoints = {{10, path}};
+    write_run_h5(dir / "run.h5", record);
+    try {
+      read_run_h5(dir / "run.h5");
+      FAIL() << path << " must be refused";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fmt::format("/checkpoints/path lists '{}'", path)), std::string::npos)
+          << e.what();
+    }
   }
 }
 

@@ -67,7 +67,9 @@ std::vector<std::string> expand_range(const std::string& arguments, const std::s
   for (const std::string& part : parts) {
     char* end = nullptr;
     const double value = std::strtod(part.c_str(), &end);
-    if (part.empty() || *end != '\0') fail("{}: range() argument '{}' is not a number", where, part);
+    if (part.empty() || *end != '\0' || !std::isfinite(value)) {
+      fail("{}: range() argument '{}' is not a finite number", where, part);
+    }
     integers = integers && part.find_first_of(".eE") == std::string::npos;
     numbers.push_back(value);
   }
@@ -77,12 +79,12 @@ std::vector<std::string> expand_range(const std::string& arguments, const std::s
   if (step == 0) fail("{}: range() step must not be 0", where);
   std::vector<std::string> values;
   // Index-based, so 0.1 steps do not accumulate rounding (range(0.1,0.4,0.1) gives 3 values).
+  // Counted before anything is generated: range(0,1e15) must not fill the memory first.
   const double count = std::ceil((stop - start) / step - 1e-9);
+  if (!(count <= 10000)) fail("{}: range({}) has {:.0f} values; that is surely a mistake", where, arguments, count);
   for (long long i = 0; i < static_cast<long long>(count); ++i)
     values.push_back(format_number(start + i * step, integers));
   if (values.empty()) fail("{}: range({}) is empty", where, arguments);
-  if (values.size() > 10000)
-    fail("{}: range({}) has {} values; that is surely a mistake", where, arguments, values.size());
   return values;
 }
 

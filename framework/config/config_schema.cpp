@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace lacos {
@@ -215,6 +216,9 @@ double parse_float(const ConfigNode& node, const SchemaEntry& entry) {
   char* end = nullptr;
   const double value = std::strtod(node.scalar.c_str(), &end);
   if (node.scalar.empty() || *end != '\0') type_error(node, entry, fmt::format(", got '{}'", node.scalar));
+  // nan and inf parse, but mean nothing here (dist.timeout_s=nan would switch the timeout off).
+  if (!std::isfinite(value))
+    fail("{}: key '{}': must be a finite number, got '{}'", node.origin, entry.key, node.scalar);
   return value;
 }
 

@@ -2,7 +2,9 @@
 
 #include "core/error.h"
 
+#include <unistd.h>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -25,6 +27,27 @@ void write_file_bytes(const std::filesystem::path& path, const std::string& byte
   if (!out) fail("{}: cannot open for writing (is the folder writable?)", path.string());
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out.flush()) fail("{}: write failed (disk full?)", path.string());
+}
+
+std::filesystem::path write_private_temp_file(const std::string& stem, const std::string& bytes) {
+  std::string name = (std::filesystem::temp_directory_path() / (stem + "-XXXXXX")).string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) fail("{}: cannot create a temporary file: {}", name, std::strerror(errno));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(name.c_str());
+      fail("{}: write failed (disk full?): {}", name, std::strerror(errno));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    ::unlink(name.c_str());
+    fail("{}: write failed (disk full?)", name);
+  }
+  return name;
 }
 
 }  // namespace lacos

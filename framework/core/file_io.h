@@ -13,4 +13,9 @@ std::string read_file_bytes(const std::filesystem::path& path, const char* what 
 // (config.yaml, reports, JSON). Files that must never be seen half-written use io/atomic_file.h.
 void write_file_bytes(const std::filesystem::path& path, const std::string& bytes, bool append = false);
 
+// Writes `bytes` to a new file in the system's temporary folder, named `<stem>-XXXXXX` with a
+// random suffix, created exclusively and readable by this user only (mkstemp): a file or link
+// planted under a predictable name is never followed or overwritten. Returns its path.
+std::filesystem::path write_private_temp_file(const std::string& stem, const std::string& bytes);
+
 }  // namespace lacos

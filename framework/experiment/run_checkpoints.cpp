@@ -63,8 +63,7 @@ std::optional<fs::path> RunCheckpoints::latest(const RunRecord* record) const {
   if (!fs::is_directory(folder_)) return newest;
   for (const auto& entry : fs::directory_iterator(folder_)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("checkpoint-", 0) == 0 && name != "checkpoint-best.h5" && entry.path().extension() == ".h5" &&
-        (!newest || name > newest->filename().string())) {
+    if (is_checkpoint_file_name(name) && (!newest || name > newest->filename().string())) {
       newest = entry.path();
     }
   }
@@ -86,9 +85,7 @@ std::optional<TrainingCheckpoint> load_checkpoint_on_all_ranks(Communicator& com
   if (bytes.empty()) return std::nullopt;
   if (writer) return load_training_checkpoint(*latest);
   // HDF5 reads files, not memory: a private copy in the temp folder, removed again.
-  const fs::path copy = fs::temp_directory_path() /
-      fmt::format("lacos-checkpoint-rank{}-{}.h5", communicator.rank(), static_cast<long>(::getpid()));
-  write_file_bytes(copy, bytes);
+  const fs::path copy = write_private_temp_file(fmt::format("lacos-checkpoint-rank{}", communicator.rank()), bytes);
   try {
     TrainingCheckpoint checkpoint = load_training_checkpoint(copy);
     fs::remove(copy);

@@ -9,6 +9,14 @@ namespace lacos {
 
 namespace fs = std::filesystem;
 
+bool is_checkpoint_file_name(const std::string& name) {
+  const std::string prefix = "checkpoint-", suffix = ".h5";
+  if (name.size() != prefix.size() + 8 + suffix.size() || name.rfind(prefix, 0) != 0) return false;
+  if (name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+  return std::all_of(name.begin() + prefix.size(), name.end() - suffix.size(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
 const char* run_status_name(RunStatus status) {
   switch (status) {
     case RunStatus::running: return "running";
@@ -110,8 +118,15 @@ RunRecord read_run_h5(const fs::path& path) {
     const H5Group checkpoints = root.open_group("checkpoints");
     const auto steps = checkpoints.read_series<std::int64_t>("step");
     const auto files = checkpoints.read_strings("path");
-    for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i)
+    for (std::size_t i = 0; i < steps.size() && i < files.size(); ++i) {
+      // Resuming loads these and rotation deletes them: only the names lacos writes, in the run
+      // folder itself, never a path a crafted file chose.
+      if (!is_checkpoint_file_name(files[i])) {
+        fail("{}: /checkpoints/path lists '{}', which is not a checkpoint name lacos writes (checkpoint-NNNNNNNN.h5)",
+             path.string(), files[i]);
+      }
       record.checkpoints.emplace_back(steps[i], files[i]);
+    }
   }
   return record;
 }

@@ -30,6 +30,9 @@ inline constexpr std::int64_t kRunH5SchemaVersion = 1;
 enum class RunStatus { running, completed, interrupted, failed };
 const char* run_status_name(RunStatus status);
 
+// checkpoint-NNNNNNNN.h5: the only names /checkpoints/path may hold (read_run_h5 refuses others).
+bool is_checkpoint_file_name(const std::string& name);
+
 struct TrainSeries {
   std::vector<std::int64_t> step;
   std::vector<double> loss, lr, tokens_per_second;
