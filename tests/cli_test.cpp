@@ -1,6 +1,7 @@
 // The executables' command-line contracts, run as a user runs them.
 #include "config/config_schema.h"
 #include "core/json_file.h"
+#include "io/atomic_file.h"
 #include "io/embeddings_h5.h"
 #include "io/h5_file.h"
 #include "io/run_h5.h"
@@ -65,7 +66,9 @@ TEST(Cli, EmbedWritesReferenceEmbeddingsInInputOrder) {
       load_safetensors(test::fixture("tiny-bloom-b/reference.safetensors")).at("right.mean_pooled");
   ASSERT_EQ(embeddings.sizes(), expected.sizes());
   EXPECT_LT((embeddings - expected).abs().max().item<double>(), 1e-4);
-  EXPECT_FALSE(fs::exists(dir / "out.h5.tmp"));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_FALSE(is_temp_file_name(entry.path().filename().string())) << entry.path();  // no temporary left
+  }
 }
 
 TEST(Cli, EmbedAppliesAPeftAdapterAndInt8Base) {

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "io/atomic_file.h"
 
 #include <fmt/ranges.h>
 #include <sys/file.h>
@@ -39,6 +40,15 @@ std::optional<RunRecord> read_previous(const fs::path& folder, const std::string
   return record;
 }
 
+// What writers killed mid-file left (`<name>.tmp-<pid>-<random>`): with the folder locked, no
+// writer of this run is alive, so none of them is in use.
+void remove_stale_temporaries(const fs::path& folder) {
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(folder, ignored)) {
+    if (is_temp_file_name(entry.path().filename().string())) fs::remove(entry.path(), ignored);
+  }
+}
+
 }  // namespace
 
 RunLock::RunLock(const fs::path& folder) {
@@ -68,7 +78,10 @@ RunFolder::RunFolder(const RunJob& job, Communicator& communicator)
       writer_(communicator.rank() == 0),
       lock_(writer_ ? (fs::create_directories(job.folder), job.folder) : fs::path()),
       log_(writer_ ? job.folder / "run.log" : fs::path()) {
-  if (writer_) previous_ = read_previous(job.folder, job.config_yaml, log_);
+  if (writer_) {
+    remove_stale_temporaries(job.folder);
+    previous_ = read_previous(job.folder, job.config_yaml, log_);
+  }
   const bool done = previous_ && previous_->status() == RunStatus::completed;
   completed_ = communicator.broadcast_text(done ? "1" : "0", /*root=*/0) == "1";
 }

@@ -6,11 +6,23 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <random>
+
+#include <fmt/format.h>
 
 namespace lacos {
 
-AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), temp_path_(path_.string() + ".tmp") {
-  file_ = std::fopen(temp_path_.c_str(), "wb");
+std::filesystem::path unique_temp_path(const std::filesystem::path& path) {
+  static std::random_device entropy;
+  return fmt::format("{}.tmp-{}-{:08x}", path.string(), static_cast<long>(::getpid()), entropy());
+}
+
+bool is_temp_file_name(const std::string& name) { return name.find(".tmp-") != std::string::npos; }
+
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), temp_path_(unique_temp_path(path_)) {
+  // O_EXCL: a new file, never one (or a link) that was already there.
+  const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  file_ = fd < 0 ? nullptr : ::fdopen(fd, "wb");
   if (file_ == nullptr) fail("{}: cannot open for writing: {}", temp_path_.string(), std::strerror(errno));
 }
 

@@ -5,8 +5,15 @@
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 namespace lacos {
+
+// `<path>.tmp-<pid>-<random>`: a temporary name in the same folder (so the rename is atomic) that
+// no other writer, process or thread, uses at the same time.
+std::filesystem::path unique_temp_path(const std::filesystem::path& path);
+// Whether a file name is such a temporary (what a killed writer leaves behind).
+bool is_temp_file_name(const std::string& name);
 
 class AtomicFile {
  public:

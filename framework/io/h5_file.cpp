@@ -287,8 +287,8 @@ H5File::H5File(fs::path path, fs::path temp_path, H5Handle file)
 
 H5File H5File::create(const fs::path& path) {
   silence_hdf5_errors();
-  const fs::path temp = path.string() + ".tmp";
-  H5Handle file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  const fs::path temp = unique_temp_path(path);
+  H5Handle file(H5Fcreate(temp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) fail("{}: cannot create (is the folder writable, the disk full?)", temp.string());
   return H5File(path, temp, std::move(file));
 }
