@@ -1,5 +1,9 @@
-// Whole-file writes: the private temporary file a rank receives a checkpoint into.
+// Whole-file writes (the private temporary file a rank receives a checkpoint into) and the
+// bounds of the JSON and gzip readers.
 #include "core/file_io.h"
+#include "core/error.h"
+#include "core/json_file.h"
+#include "io/gzip.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
@@ -24,6 +28,34 @@ TEST(FileIo, PrivateTempFilesAreNewOwnAndUnpredictable) {
   EXPECT_EQ(info.st_mode & 0777, 0600u);  // this user only
   fs::remove(a);
   fs::remove(b);
+}
+
+TEST(FileIo, JsonNestingIsBounded) {
+  const auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  EXPECT_NO_THROW(parse_json(nested(kMaxJsonDepth), "ok.json"));
+  try {
+    parse_json(nested(100000), "deep.json");
+    FAIL() << "JSON nested 100000 deep must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("deep.json: JSON nested deeper than 128 levels"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(FileIo, GzipOutputIsBounded) {
+  test::TempDir dir;
+  const std::string text(100000, 'a');  // compresses about a thousandfold
+  write_gzip_file(dir / "a.gz", text);
+  EXPECT_EQ(read_gzip_file(dir / "a.gz"), text);
+  const std::string compressed = test::read_bytes(dir / "a.gz");
+  EXPECT_LT(compressed.size(), 1000u);
+  try {
+    gunzip(compressed, "bomb.gz", /*max_output=*/50000);
+    FAIL() << "output beyond the bound must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bomb.gz: decompresses to more than 50000 bytes"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

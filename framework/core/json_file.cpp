@@ -8,8 +8,14 @@
 namespace lacos {
 
 Json parse_json(const std::string& text, const std::string& origin) {
+  // Nesting is bounded: a value nested thousands deep would overflow the stack when it is later
+  // printed (dump() recurses) in an error message.
+  const auto bounded = [&](int depth, Json::parse_event_t, Json&) {
+    if (depth > kMaxJsonDepth) fail("{}: JSON nested deeper than {} levels", origin, kMaxJsonDepth);
+    return true;
+  };
   try {
-    return Json::parse(text);
+    return Json::parse(text, bounded);
   } catch (const Json::parse_error& e) {
     fail("{}: not valid JSON (at byte {}): {}", origin, e.byte, e.what());
   }

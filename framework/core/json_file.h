@@ -13,7 +13,9 @@ using Json = nlohmann::json;
 // Parses a whole JSON file; a missing file or a syntax error names the path (and the byte offset).
 Json read_json_file(const std::filesystem::path& path);
 
-// Parses JSON text; `origin` names where it came from in error messages.
+// Parses JSON text; `origin` names where it came from in error messages. Nesting deeper than
+// kMaxJsonDepth is refused (config.json, tokenizer.json and adapter configs nest a few levels).
+inline constexpr int kMaxJsonDepth = 128;
 Json parse_json(const std::string& text, const std::string& origin);
 
 // Writes `value` pretty-printed (indent 2) with a trailing newline.
