@@ -3,19 +3,46 @@
 #include "core/error.h"
 #include "core/file_io.h"
 
+#include <algorithm>
 #include <fstream>
 
 namespace lacos {
 
+namespace {
+
+// The deepest nesting of arrays and objects in JSON text, counted in one pass over the bytes
+// (brackets inside strings do not count). Cheaper than nlohmann's parser callback, which
+// added about 9% to loading a tokenizer.json (0.76 s against 0.70 s, lacos-bench-tokenizer).
+int nesting_depth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Json parse_json(const std::string& text, const std::string& origin) {
   // Nesting is bounded: a value nested thousands deep would overflow the stack when it is later
   // printed (dump() recurses) in an error message.
-  const auto bounded = [&](int depth, Json::parse_event_t, Json&) {
-    if (depth > kMaxJsonDepth) fail("{}: JSON nested deeper than {} levels", origin, kMaxJsonDepth);
-    return true;
-  };
+  if (nesting_depth(text) > kMaxJsonDepth) fail("{}: JSON nested deeper than {} levels", origin, kMaxJsonDepth);
   try {
-    return Json::parse(text, bounded);
+    return Json::parse(text);
   } catch (const Json::parse_error& e) {
     fail("{}: not valid JSON (at byte {}): {}", origin, e.byte, e.what());
   }
