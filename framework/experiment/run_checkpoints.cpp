@@ -3,12 +3,8 @@
 #include "core/error.h"
 #include "core/file_io.h"
 
-#include <fmt/ranges.h>
-#include <unistd.h>
-
-#include <fstream>
-
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 

@@ -74,7 +74,8 @@ std::int64_t count_trainable(BloomModelImpl& model) {
 
 // LoRA + MNR training, with checkpoints; the adapter (and a sentence-transformers folder) at the end.
 RunOutcome train(const RunJob& job, const RunSettings& s, SentenceEncoder& encoder, RunData data,
-                 std::optional<TrainingCheckpoint> resume, RunRecorder& recorder, Communicator& communicator) {
+                 std::optional<TrainingCheckpoint> resume, RunCheckpoints& checkpoints, RunRecorder& recorder,
+                 Communicator& communicator) {
   torch::manual_seed(s.seed);  // LoRA init and dropout, as torch.manual_seed before get_peft_model
   apply_lora(*encoder.model(), s.lora);
   encoder.model()->set_activation_checkpointing(s.activation_checkpointing);
@@ -83,7 +84,6 @@ RunOutcome train(const RunJob& job, const RunSettings& s, SentenceEncoder& encod
   TrainerOptions options = s.trainer;
   options.stop_requested = &stop_requested();
   options.communicator = &communicator;
-  RunCheckpoints checkpoints(job.folder, s.keep_checkpoints, s.best_metric);
   const bool writer = communicator.rank() == 0;
   const auto on_checkpoint = [&](const TrainingCheckpoint& checkpoint, const CheckpointReason& reason) {
     if (!writer) return;
@@ -160,15 +160,15 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
   folder.write_configuration(job);
   folder.log().line(fmt::format("== run {} ({})", job.name, job.folder.string()));
   RunData data = read_run_data(s, folder.log());
+  RunCheckpoints checkpoints(job.folder, s.keep_checkpoints, s.best_metric);
   std::optional<TrainingCheckpoint> resume;
-  if (s.trainer.steps > 0)
-    resume = folder.resume_point(communicator, RunCheckpoints(job.folder, s.keep_checkpoints, s.best_metric));
+  if (s.trainer.steps > 0) resume = folder.resume_point(communicator, checkpoints);
   RunRecorder recorder(job, folder, data.eval_sets.result_names(), resume, start);
   recorder.started(job, s, communicator);
   try {
     SentenceEncoder encoder = load_model(s, data, recorder);
     RunOutcome outcome = s.trainer.steps > 0
-        ? train(job, s, encoder, std::move(data), std::move(resume), recorder, communicator)
+        ? train(job, s, encoder, std::move(data), std::move(resume), checkpoints, recorder, communicator)
         : evaluate_only(data, encoder, recorder, communicator);
     if (outcome.status == RunStatus::interrupted) return outcome;
     outcome.peak_memory_bytes = peak_memory_bytes(s.load.device);

@@ -138,16 +138,10 @@ void RunRecorder::failed(const std::exception& error) {
 RunOutcome outcome_of(const RunRecord& record) {
   RunOutcome outcome;
   outcome.skipped = true;
-  const auto number = [&](const char* key) {
-    const auto it = record.summary.find(key);
-    if (it == record.summary.end()) return 0.0;
-    if (const auto* d = std::get_if<double>(&it->second)) return *d;
-    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
-    return 0.0;
-  };
-  outcome.tokens_per_second = number("tokens_per_second");
-  outcome.peak_memory_bytes = static_cast<std::int64_t>(number("peak_memory_bytes"));
-  outcome.wall_seconds = number("wall_seconds");
+
+  outcome.tokens_per_second = record.summary_number("tokens_per_second");
+  outcome.peak_memory_bytes = static_cast<std::int64_t>(record.summary_number("peak_memory_bytes"));
+  outcome.wall_seconds = record.summary_number("wall_seconds");
   for (const auto& [name, series] : record.eval) {
     if (series.spearman.empty()) continue;
     StsResult result;

@@ -27,6 +27,21 @@ const char* run_status_name(RunStatus status) {
   return "unknown";
 }
 
+double RunRecord::summary_number(const std::string& key) const {
+  const auto it = summary.find(key);
+  if (it == summary.end()) return 0.0;
+  if (const auto* d = std::get_if<double>(&it->second)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
+  return 0.0;
+}
+
+std::string RunRecord::summary_text(const std::string& key) const {
+  const auto it = summary.find(key);
+  if (it == summary.end()) return "";
+  if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
+  return "";
+}
+
 std::optional<RunStatus> RunRecord::status() const {
   const auto it = summary.find("status");
   if (it == summary.end() || !std::holds_alternative<std::string>(it->second)) return std::nullopt;

@@ -52,6 +52,9 @@ struct RunRecord {
   std::vector<std::pair<std::int64_t, std::string>> checkpoints;  // step, file name in the run folder
 
   EvalSeries& eval_series(const std::string& set);
+  // A /summary value as a number (integers widened) or text; 0 or "" when absent or of the other kind.
+  double summary_number(const std::string& key) const;
+  std::string summary_text(const std::string& key) const;
   // The status in /summary; nullopt when absent or not one of RunStatus's names.
   std::optional<RunStatus> status() const;
   // Drops rows after `step` (train rows with step >= it, evaluations after it): resuming from a

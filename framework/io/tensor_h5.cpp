@@ -62,7 +62,6 @@ void write_tensor_h5(const fs::path& path, const TensorFile& content) {
 }
 
 TensorFile read_tensor_h5(const fs::path& path) {
-  if (!fs::is_regular_file(path)) fail("{}: checkpoint not found", path.string());
   const H5File file = H5File::open_read_only(path, "checkpoint");
   if (!file.root().has("tensors")) fail("{}: no /tensors group: not a lacos checkpoint", path.string());
   const H5Group tensors = file.root().open_group("tensors");

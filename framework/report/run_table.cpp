@@ -14,21 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double number(const RunRecord& record, const char* key) {
-  const auto it = record.summary.find(key);
-  if (it == record.summary.end()) return 0.0;
-  if (const auto* d = std::get_if<double>(&it->second)) return *d;
-  if (const auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
-  return 0.0;
-}
-
-std::string text(const RunRecord& record, const char* key) {
-  const auto it = record.summary.find(key);
-  if (it == record.summary.end()) return "";
-  if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
-  return "";
-}
-
 // The resolved configuration without what differs between seeds of one setting.
 std::string group_of(const RunRecord& record, const std::string& origin) {
   ConfigNode config = parse_config_text(record.config_yaml, origin);
@@ -69,15 +54,15 @@ std::vector<ReportRun> collect_runs(const std::vector<fs::path>& inputs) {
     run.file = file;
     run.record = read_run_h5(file);
     run.name = file.parent_path().filename().string();
-    run.experiment = text(run.record, "experiment");
-    run.model = text(run.record, "model");
-    run.status = text(run.record, "status");
-    run.params_total = static_cast<std::int64_t>(number(run.record, "params_total"));
-    run.params_trainable = static_cast<std::int64_t>(number(run.record, "params_trainable"));
-    run.seed = static_cast<std::int64_t>(number(run.record, "seed"));
-    run.peak_memory_bytes = number(run.record, "peak_memory_bytes");
-    run.tokens_per_second = number(run.record, "tokens_per_second");
-    run.wall_seconds = number(run.record, "wall_seconds");
+    run.experiment = run.record.summary_text("experiment");
+    run.model = run.record.summary_text("model");
+    run.status = run.record.summary_text("status");
+    run.params_total = static_cast<std::int64_t>(run.record.summary_number("params_total"));
+    run.params_trainable = static_cast<std::int64_t>(run.record.summary_number("params_trainable"));
+    run.seed = static_cast<std::int64_t>(run.record.summary_number("seed"));
+    run.peak_memory_bytes = run.record.summary_number("peak_memory_bytes");
+    run.tokens_per_second = run.record.summary_number("tokens_per_second");
+    run.wall_seconds = run.record.summary_number("wall_seconds");
     double sum = 0;
     int count = 0;
     for (const auto& [set, series] : run.record.eval) {
