@@ -25,6 +25,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libgtest-dev zlib1g-dev
   python3-h5py curl ca-certificates   # tests read run.h5 with h5py; launch/download-data.sh fetches datasets
   clang-format git                    # the style check (ctest Style.ClangFormat); the version's commit
+  clang libclang-rt-dev               # the libFuzzer targets (tests/fuzz, launch/fuzz.sh)
 )
 
 missing=()

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <sys/mount.h>
+
+#include <cctype>
 #include <functional>
 
 namespace lacos {
@@ -259,7 +261,22 @@ TEST_P(BadInput, OneClearErrorAndNothingClaimsCompleted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Catalogue, BadInput, ::testing::Range<std::size_t>(0, 26));
+// One test per catalogue entry, however many there are, named after it ("typo in an override"
+// -> typo_in_an_override).
+std::vector<std::size_t> catalogue_indices() {
+  std::vector<std::size_t> indices(catalogue().size());
+  for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = i;
+  return indices;
+}
+
+std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
+  std::string name = catalogue()[info.param].name;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, BadInput, ::testing::ValuesIn(catalogue_indices()), case_name);
 
 // Where the machine lets a test mount a tmpfs: a full disk and a read-only output folder.
 class FilesystemLimits : public ::testing::Test {
@@ -279,7 +296,7 @@ class FilesystemLimits : public ::testing::Test {
 
 TEST_F(FilesystemLimits, FullDiskAndReadOnlyFolder) {
   write_experiment(dir_.path());
-  if (!mount_tmpfs(dir_ / "full", "size=24k")) GTEST_SKIP() << "cannot mount a tmpfs here";
+  if (!mount_tmpfs(dir_ / "full", "size=24k")) GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
   const auto full = test::run_command(exp(dir_.path(), "experiment.output_dir=" + (dir_ / "full").string()));
   EXPECT_NE(full.exit_code, 0) << full.output;
   EXPECT_NE(full.output.find(": error: "), std::string::npos) << full.output;

@@ -1,7 +1,7 @@
 // The executables' command-line contracts, run as a user runs them.
 #include "config/config_schema.h"
+#include "core/atomic_file.h"
 #include "core/json_file.h"
-#include "io/atomic_file.h"
 #include "io/embeddings_h5.h"
 #include "io/h5_file.h"
 #include "io/run_h5.h"

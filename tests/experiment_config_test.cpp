@@ -7,6 +7,7 @@
 #include "test_support.h"
 
 #include <cstdlib>
+#include <fstream>
 
 namespace lacos {
 namespace {
@@ -291,6 +292,53 @@ TEST(ConfigSchema, EveryDefaultTypeChecks) {
   set_path(defaults, "model.name", ConfigNode::make_scalar("m", "test"));
   EXPECT_NO_THROW(check_types(defaults));
   EXPECT_NE(describe_schema().find("optim.min_8bit_size"), std::string::npos);
+}
+
+// Hostile experiment files and overrides: bounded before they cost memory or time.
+TEST(HostileConfig, AliasExpansionIsBounded) {
+  // Nine levels of ten aliases: 10^9 values once expanded ("billion laughs").
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    text += fmt::format("a{}: &a{} [", level, level);
+    for (int i = 0; i < 10; ++i) text += fmt::format("{}*a{}", i ? ", " : "", level - 1);
+    text += "]\n";
+  }
+  try {
+    parse_config_text(text, "laughs.yaml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("laughs.yaml: more than 100000 values once YAML aliases are expanded"),
+              std::string::npos)
+        << e.what();
+  }
+  // A few aliases, as people use them, still work.
+  const ConfigNode node = parse_config_text("base: &b {lr: 1}\ncopy: *b\n", "ok.yaml");
+  EXPECT_EQ(find_path(node, "copy.lr")->scalar, "1");
+}
+
+TEST(HostileConfig, RangesAreCountedBeforeTheyAreGenerated) {
+  for (const char* value : {"range(-1e308,1e308)", "range(5e68,2020.,1)", "range(0,1e15)", "range(0,1,1e-300)"}) {
+    EXPECT_THROW(sweep_choices(value, "w"), Error) << value;
+  }
+  // Integers beyond 2^53 are not exact as doubles, so they are written as floating-point numbers.
+  EXPECT_EQ(sweep_choices("range(10000000000000000,10000000000000002,2)", "w"), std::vector<std::string>{"1e+16"});
+}
+
+TEST(HostileConfig, OversizedConfigFileIsRefusedBeforeReading) {
+  test::TempDir dir;
+  const fs::path path = dir / "huge.yaml";
+  {
+    std::ofstream out(path);
+    out << "a: 1\n";
+  }
+  fs::resize_file(path, (std::uintmax_t{16} << 20) + 1);  // sparse: costs no disk
+  try {
+    load_config_file(path);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.yaml: config file of 16777217 bytes is larger than"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // order groups were created in), a writer that never commits leaves nothing, and errors name the
 // file and the object.
 #include "io/h5_file.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
-#include "io/atomic_file.h"
 #include "io/run_h5.h"
 #include "test_support.h"
 

@@ -188,7 +188,7 @@ TEST_F(LoraTest, LayersToTransformAndRsLora) {
   lora.layers_to_transform = {1};
   EXPECT_FALSE(lora.targets("h.0.self_attention.query_key_value"));
   EXPECT_TRUE(lora.targets("h.1.self_attention.query_key_value"));
-  lora.target_regex = ".*h\\.1\\.mlp\\..*";
+  lora.target_regex = ModuleRegex(".*h\\.1\\.mlp\\..*", "test");
   EXPECT_TRUE(lora.targets("h.1.mlp.dense_h_to_4h"));
   EXPECT_FALSE(lora.targets("h.1.self_attention.query_key_value"));
 }
@@ -232,6 +232,62 @@ TEST_F(LoraTest, AdapterWeightsAndGradientsStayFloat32OnABfloat16Base) {
     ASSERT_TRUE(parameter.grad().defined()) << name;
     EXPECT_EQ(parameter.grad().scalar_type(), torch::kFloat32);
   }
+}
+
+TEST(ModuleRegexBounds, PeftStylePatternsMatchAndSlowShapesAreRefused) {
+  const ModuleRegex attention(".*\\.(query_key_value|dense)", "cfg");
+  EXPECT_TRUE(attention.full_match("h.3.self_attention.query_key_value"));
+  EXPECT_TRUE(attention.full_match("h.3.self_attention.dense"));
+  EXPECT_FALSE(attention.full_match("h.3.mlp.dense_h_to_4h"));
+  EXPECT_TRUE(ModuleRegex("(.*\\.)?h\\.[0-9]+\\.mlp\\..*", "cfg").full_match("h.11.mlp.dense_4h_to_h"));
+  EXPECT_FALSE(ModuleRegex("h.*", "cfg").full_match(std::string(600, 'h')));  // names are bounded too
+  const auto refused = [](const std::string& pattern, const std::string& expected) {
+    try {
+      ModuleRegex regex(pattern, "adapter_config.json");
+      ADD_FAILURE() << pattern << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << pattern << ": " << e.what();
+    }
+  };
+  refused("(a*)*b", "repeats a group that itself repeats or alternates");
+  refused("(a|a)+b", "repeats a group that itself repeats or alternates");
+  refused("((x+)y){2,}", "repeats a group that itself repeats or alternates");
+  refused(".*.*.*.*.*x", "more than 4 unbounded repetitions");
+  refused(std::string(300, 'a'), "300 characters long");
+  refused("(unclosed", "is invalid");
+  refused("a{99999999999999999999}", "more than 999 times");
+  refused("(a*)\\1", "backreference");
+  refused("a)", "unmatched ')'");
+}
+
+TEST_F(LoraTest, RankBeyondTheProjectionIsRefusedBeforeAllocating) {
+  BloomModel model = load_bloom(test::fixture("tiny-bloom-a"));
+  LoraConfig lora;
+  lora.r = 1000000000;  // 10^9 rows of adapter A would not fit anywhere
+  try {
+    apply_lora(*model, lora, /*initialize=*/true);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("LoRA rank r=1000000000 exceeds what projection 'h.0.self_attention."
+                                         "query_key_value'"),
+              std::string::npos)
+        << e.what();
+  }
+  // An adapter whose config claims another rank than its weights: refused before adapters exist.
+  const fs::path source = test::fixture("tiny-bloom-a/adapter");
+  fs::create_directories(dir_ / "claims");
+  fs::copy_file(source / "adapter_model.safetensors", dir_ / "claims" / "adapter_model.safetensors");
+  Json config = read_json_file(source / "adapter_config.json");
+  config["r"] = 4096;
+  write_json_file(dir_ / "claims" / "adapter_config.json", config);
+  BloomModel fresh = load_bloom(test::fixture("tiny-bloom-a"));
+  try {
+    load_adapter(*fresh, dir_ / "claims");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("adapter_config.json gives rank r=4096"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(lora_layers(*fresh).empty());
 }
 
 }  // namespace

@@ -9,7 +9,23 @@ namespace lacos {
 
 namespace {
 
-ConfigNode convert(const YAML::Node& node, const std::string& file) {
+// Aliases (*name) make yaml-cpp share one node in several places, and converting copies it into
+// each: nine levels of nine aliases ("billion laughs") would expand to 9^9 nodes. Experiment files
+// hold hundreds of values; the budget refuses an expansion long before it costs memory.
+constexpr std::size_t kMaxConfigNodes = 100000;
+
+struct NodeBudget {
+  std::string file;
+  std::size_t left = kMaxConfigNodes;
+};
+
+ConfigNode convert(const YAML::Node& node, NodeBudget& budget) {
+  const std::string& file = budget.file;
+  if (budget.left == 0) {
+    fail("{}: more than {} values once YAML aliases are expanded (a recursive or exponential alias?)", file,
+         kMaxConfigNodes);
+  }
+  --budget.left;
   ConfigNode out;
   const YAML::Mark mark = node.Mark();
   out.origin = mark.line >= 0 ? fmt::format("{}:{}", file, mark.line + 1) : file;
@@ -21,16 +37,17 @@ ConfigNode convert(const YAML::Node& node, const std::string& file) {
       break;
     case YAML::NodeType::Sequence:
       out.kind = ConfigNode::Kind::List;
-      for (const YAML::Node& item : node) out.items.push_back(convert(item, file));
+      for (const YAML::Node& item : node) out.items.push_back(convert(item, budget));
       break;
     case YAML::NodeType::Map:
       out.kind = ConfigNode::Kind::Map;
       for (const auto& entry : node) {
         if (!entry.first.IsScalar()) fail("{}: map keys must be plain names", out.origin);
         const std::string key = entry.first.Scalar();
-        if (out.find(key) != nullptr) fail("{}: key '{}' appears twice", convert(entry.first, file).origin, key);
-        out.entries.emplace_back(key, convert(entry.second, file));
-        out.entries.back().second.origin = convert(entry.first, file).origin;
+        const std::string key_origin = convert(entry.first, budget).origin;
+        if (out.find(key) != nullptr) fail("{}: key '{}' appears twice", key_origin, key);
+        out.entries.emplace_back(key, convert(entry.second, budget));
+        out.entries.back().second.origin = key_origin;
       }
       break;
     default: out.kind = ConfigNode::Kind::Null;
@@ -129,14 +146,16 @@ ConfigNode parse_config_text(const std::string& text, const std::string& file) {
   } catch (const YAML::Exception& e) {
     fail("{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.msg);
   }
-  ConfigNode out = convert(root, file);
+  NodeBudget budget{file};
+  ConfigNode out = convert(root, budget);
   if (out.is_null()) out = ConfigNode::make_map(file);  // an empty file is an empty map
   return out;
 }
 
 ConfigNode load_config_file(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path)) fail("{}: config file not found", path.string());
-  return parse_config_text(read_file_bytes(path, "config file"), path.string());
+  constexpr std::uint64_t kMaxConfigFileBytes = 16 << 20;
+  return parse_config_text(read_file_bytes(path, "config file", kMaxConfigFileBytes), path.string());
 }
 
 std::string to_yaml(const ConfigNode& node) {

@@ -3,6 +3,7 @@
 #include "config/did_you_mean.h"
 #include "core/error.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -70,7 +71,8 @@ std::vector<std::string> expand_range(const std::string& arguments, const std::s
     if (part.empty() || *end != '\0' || !std::isfinite(value)) {
       fail("{}: range() argument '{}' is not a finite number", where, part);
     }
-    integers = integers && part.find_first_of(".eE") == std::string::npos;
+    // Integers stay integers while doubles hold them exactly (below 2^53).
+    integers = integers && part.find_first_of(".eE") == std::string::npos && std::fabs(value) < 9007199254740992.0;
     numbers.push_back(value);
   }
   const double start = parts.size() == 1 ? 0.0 : numbers[0];
@@ -81,8 +83,10 @@ std::vector<std::string> expand_range(const std::string& arguments, const std::s
   // Index-based, so 0.1 steps do not accumulate rounding (range(0.1,0.4,0.1) gives 3 values).
   // Counted before anything is generated: range(0,1e15) must not fill the memory first.
   const double count = std::ceil((stop - start) / step - 1e-9);
-  if (!(count <= 10000)) fail("{}: range({}) has {:.0f} values; that is surely a mistake", where, arguments, count);
-  for (long long i = 0; i < static_cast<long long>(count); ++i)
+  if (!std::isfinite(count) || count > 10000) {
+    fail("{}: range({}) has {:.0f} values; that is surely a mistake", where, arguments, count);
+  }
+  for (long long i = 0; i < static_cast<long long>(std::max(count, 0.0)); ++i)
     values.push_back(format_number(start + i * step, integers));
   if (values.empty()) fail("{}: range({}) is empty", where, arguments);
   return values;

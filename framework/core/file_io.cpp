@@ -1,5 +1,6 @@
 #include "core/file_io.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 #include <unistd.h>
@@ -11,9 +12,13 @@
 
 namespace lacos {
 
-std::string read_file_bytes(const std::filesystem::path& path, const char* what) {
+std::string read_file_bytes(const std::filesystem::path& path, const char* what, std::uint64_t max_bytes) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) fail("{}: is a directory, expected a {}", path.string(), what);
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (!error && size > max_bytes) {
+    fail("{}: {} of {} bytes is larger than the {} bytes lacos accepts for it", path.string(), what, size, max_bytes);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("{}: cannot open {}: {}", path.string(), what, std::strerror(errno));
   std::ostringstream buffer;
@@ -23,10 +28,16 @@ std::string read_file_bytes(const std::filesystem::path& path, const char* what)
 }
 
 void write_file_bytes(const std::filesystem::path& path, const std::string& bytes, bool append) {
-  std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
-  if (!out) fail("{}: cannot open for writing (is the folder writable?)", path.string());
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out.flush()) fail("{}: write failed (disk full?)", path.string());
+  // Always a whole new file renamed into place (core/atomic_file.h): a kill or a full disk leaves
+  // the previous version, never a truncated one that --resume or a report would then misread.
+  // Appending rewrites the file with the new bytes at the end (these files are small).
+  std::string content;
+  std::error_code error;
+  if (append && std::filesystem::exists(path, error)) content = read_file_bytes(path, "file to append to");
+  content += bytes;
+  AtomicFile file(path);
+  file.write(content.data(), content.size());
+  file.commit();
 }
 
 std::filesystem::path write_private_temp_file(const std::string& stem, const std::string& bytes) {

@@ -45,11 +45,15 @@ Json parse_json(const std::string& text, const std::string& origin) {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
     fail("{}: not valid JSON (at byte {}): {}", origin, e.byte, e.what());
+  } catch (const Json::exception& e) {  // e.g. a number beyond double's range (1e400)
+    fail("{}: not valid JSON: {}", origin, e.what());
   }
 }
 
 Json read_json_file(const std::filesystem::path& path) {
-  return parse_json(read_file_bytes(path, "JSON file"), path.string());
+  // BLOOM's tokenizer.json, the largest JSON lacos reads, is 14 MB.
+  constexpr std::uint64_t kMaxJsonFileBytes = std::uint64_t{1} << 30;
+  return parse_json(read_file_bytes(path, "JSON file", kMaxJsonFileBytes), path.string());
 }
 
 void write_json_file(const std::filesystem::path& path, const Json& value) {

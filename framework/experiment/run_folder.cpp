@@ -1,8 +1,8 @@
 #include "experiment/run_folder.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/file_io.h"
-#include "io/atomic_file.h"
 
 #include <fmt/ranges.h>
 #include <sys/file.h>

@@ -31,7 +31,10 @@ std::string scores_line(const std::vector<StsResult>& results) {
 
 RunRecorder::RunRecorder(const RunJob& job, RunFolder& folder, const std::vector<std::string>& eval_sets,
                          const std::optional<TrainingCheckpoint>& resume, std::chrono::steady_clock::time_point start)
-    : folder_(folder), h5_(open_record(job, folder, eval_sets, resume)), start_(start) {
+    : folder_(folder),
+      h5_(open_record(job, folder, eval_sets, resume)),
+      reserve_(h5_.path().empty() ? DiskReserve() : DiskReserve(h5_.path().string() + ".reserve", kReserveMarginBytes)),
+      start_(start) {
   h5_.set_status(RunStatus::running);
   h5_.record().summary.erase("error");
   if (resume) h5_.set_summary("resumed_from_step", resume->steps_completed);
@@ -52,7 +55,7 @@ void RunRecorder::started(const RunJob& job, const RunSettings& s, const Communi
   h5_.set_summary("versions", build_info());
   h5_.set_summary("seed", static_cast<std::int64_t>(s.seed));
   for (const auto& [key, value] : s.tags) h5_.set_summary("tag_" + key, value);
-  h5_.flush();
+  save();
 }
 
 void RunRecorder::model_loaded(const BloomConfig& config, const RunSettings& s, bool random, double seconds,
@@ -76,19 +79,19 @@ void RunRecorder::training_plan(std::int64_t params_trainable, std::int64_t pair
   h5_.set_summary("train_pairs", pairs);
   h5_.set_summary("removed_pairs", static_cast<std::int64_t>(removed));
   h5_.set_summary("malformed_lines", static_cast<std::int64_t>(malformed));
-  h5_.flush();
+  save();
 }
 
 void RunRecorder::step(const StepRecord& step) {
   h5_.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
-  h5_.flush();
+  save();
 }
 
 void RunRecorder::evaluation(const EvalRecord& evaluation) {
   for (const StsResult& result : evaluation.results) {
     h5_.append_eval(result.name, evaluation.step, result.spearman, result.pearson);
   }
-  h5_.flush();
+  save();
   log(fmt::format("eval step {}:{}", evaluation.step, scores_line(evaluation.results)));
 }
 
@@ -111,7 +114,7 @@ void RunRecorder::training_done(const TrainResult& result, const RunSettings& s,
 void RunRecorder::interrupted(const TrainResult& result) {
   h5_.set_status(RunStatus::interrupted);
   h5_.set_summary("wall_seconds", seconds_since_start());
-  h5_.flush();
+  save();
   log(fmt::format("interrupted by signal {} after {} steps; a checkpoint was written, rerun to continue",
                   stop_signal_number(), result.first_step + result.steps_run));
 }
@@ -122,17 +125,34 @@ void RunRecorder::completed(const RunOutcome& outcome, std::int64_t peak_residen
   h5_.set_summary("peak_resident_bytes", peak_resident_bytes);
   h5_.set_summary("wall_seconds", outcome.wall_seconds);
   h5_.set_status(RunStatus::completed);
-  h5_.flush();
+  save();
   log(fmt::format("completed in {:.1f} s, peak tensor memory {:.1f} MB", outcome.wall_seconds,
                   outcome.peak_memory_bytes / 1e6));
 }
 
 void RunRecorder::failed(const std::exception& error) {
+  // The reserve's space is for this last write (a full disk is a common reason to be here).
+  reserve_.release();
   h5_.set_status(RunStatus::failed);
   h5_.set_summary("error", std::string(error.what()));
   h5_.set_summary("wall_seconds", seconds_since_start());
-  h5_.flush();
+  try {
+    h5_.flush();
+  } catch (const std::exception& also) {  // the original error is the one to report
+    log(std::string("could not record the failure in run.h5: ") + also.what());
+  }
   log(std::string("failed: ") + error.what());
+}
+
+void RunRecorder::save() {
+  // Room for run.h5 twice (the old file and the new one written beside it) plus a margin, set
+  // aside before each write, so that the failure can still be recorded when the disk fills.
+  if (!h5_.path().empty()) {
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(h5_.path(), error);
+    reserve_.ensure(kReserveMarginBytes + 2 * (error ? 0 : size));
+  }
+  h5_.flush();
 }
 
 RunOutcome outcome_of(const RunRecord& record) {

@@ -3,6 +3,7 @@
 // Summary keys and their meaning: docs/experiments.md.
 #pragma once
 
+#include "core/disk_reserve.h"
 #include "distributed/communicator.h"
 #include "embed/sentence_encoder.h"
 #include "experiment/run_folder.h"
@@ -43,15 +44,21 @@ class RunRecorder {
   void training_done(const TrainResult& result, const RunSettings& settings, const Communicator& communicator);
   void interrupted(const TrainResult& result);
   void completed(const RunOutcome& outcome, std::int64_t peak_resident_bytes);
+  // Records status=failed and the error; never throws (a failure to write is logged instead).
   void failed(const std::exception& error);
   // The record, for the checkpoints kept with it.
   RunRecord& record() { return h5_.record(); }
-  void flush() { h5_.flush(); }
+  void flush() { save(); }
   double seconds_since_start() const;
 
  private:
+  // Space kept free beside run.h5 (core/disk_reserve.h): this margin plus twice the file.
+  static constexpr std::uint64_t kReserveMarginBytes = 256 << 10;
+  void save();
+
   RunFolder& folder_;
   RunH5 h5_;
+  DiskReserve reserve_;
   std::chrono::steady_clock::time_point start_;
 };
 

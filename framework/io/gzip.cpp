@@ -1,5 +1,6 @@
 #include "io/gzip.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/file_io.h"
 
@@ -71,14 +72,21 @@ std::string read_maybe_gzip_file(const std::filesystem::path& path, const char* 
 }
 
 void write_gzip_file(const std::filesystem::path& path, const std::string& bytes) {
-  gzFile out = gzopen(path.c_str(), "wb9");
-  if (out == nullptr) fail("{}: cannot open for writing (is the folder writable?)", path.string());
+  // Written under a unique temporary name and committed (core/atomic_file.h), like every file.
+  const std::filesystem::path temp = unique_temp_path(path);
+  gzFile out = gzopen(temp.c_str(), "wb9");
+  if (out == nullptr) fail("{}: cannot open for writing (is the folder writable?)", temp.string());
   bool ok = true;
   for (std::size_t done = 0; ok && done < bytes.size(); done += kZlibPiece) {
     const unsigned piece = static_cast<unsigned>(std::min(bytes.size() - done, kZlibPiece));
     ok = gzwrite(out, bytes.data() + done, piece) == static_cast<int>(piece);
   }
-  if (gzclose(out) != Z_OK || !ok) fail("{}: write failed (disk full?)", path.string());
+  if (gzclose(out) != Z_OK || !ok) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    fail("{}: write failed (disk full?)", path.string());
+  }
+  commit_written_file(temp, path);
 }
 
 }  // namespace lacos

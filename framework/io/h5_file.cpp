@@ -1,7 +1,7 @@
 #include "io/h5_file.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
-#include "io/atomic_file.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // The one HDF5 layer of lacos, over HDF5's C API: handles closed by RAII, one error policy
 // (HDF5's own stack printing off; every failure a lacos::Error naming the file and the object),
 // one atomic commit (written under a unique temporary name, fsynced and renamed by
-// io/atomic_file.h), and
+// core/atomic_file.h), and
 // readers that open a file once. run.h5, checkpoints and embeddings are all written through it.
 #pragma once
 
@@ -131,7 +131,7 @@ class H5Group : public H5Object {
   std::size_t series_length(const std::string& member, std::size_t element_bytes) const;
 };
 
-// An HDF5 file: created under a unique temporary name (io/atomic_file.h) and renamed into place
+// An HDF5 file: created under a unique temporary name (core/atomic_file.h) and renamed into place
 // by commit(), or opened
 // read-only. A writer destroyed without commit() removes its temporary file.
 class H5File {

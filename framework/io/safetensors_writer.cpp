@@ -1,8 +1,8 @@
 #include "io/safetensors_writer.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_file.h"
-#include "io/atomic_file.h"
 
 #include <algorithm>
 #include <set>

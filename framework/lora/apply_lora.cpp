@@ -4,6 +4,8 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 namespace lacos {
 
 void apply_lora(BloomModelImpl& model, const LoraConfig& config, bool initialize) {
@@ -14,6 +16,13 @@ void apply_lora(BloomModelImpl& model, const LoraConfig& config, bool initialize
   for (auto& slot : model.projections()) {
     available.push_back(slot.child);
     if (!config.targets(slot.name)) continue;
+    // Checked before anything is allocated: a rank above the smaller side of the projection adds
+    // nothing a full-rank update would not, and r = 10^9 from a file must not allocate 10^9 rows.
+    const std::int64_t limit = std::min(slot.module->in_features(), slot.module->out_features());
+    if (config.r > limit) {
+      fail("LoRA rank r={} exceeds what projection '{}' ({} -> {}) can use (at most {})", config.r, slot.name,
+           slot.module->in_features(), slot.module->out_features(), limit);
+    }
     slot.replace(std::make_shared<LoraLinearImpl>(slot.module, config.r, config.scaling(), config.dropout,
                                                   model.device(), initialize));
     ++wrapped;
@@ -23,7 +32,7 @@ void apply_lora(BloomModelImpl& model, const LoraConfig& config, bool initialize
     fail(
         "LoRA target_modules [{}] match no BLOOM projection (expected query_key_value, dense, dense_h_to_4h or "
         "dense_4h_to_h)",
-        config.target_regex.value_or(targets));
+        config.target_regex ? config.target_regex->pattern() : targets);
   }
   for (auto& item : model.named_parameters()) {
     item.value().set_requires_grad(item.key().find(".lora_") != std::string::npos);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
 namespace lacos {
 
@@ -54,7 +53,7 @@ double LoraConfig::scaling() const {
 }
 
 bool LoraConfig::targets(const std::string& name) const {
-  const bool selected = target_regex ? std::regex_match(name, std::regex(*target_regex))
+  const bool selected = target_regex ? target_regex->full_match(name)
                                      : std::any_of(target_modules.begin(), target_modules.end(),
                                                    [&](const std::string& t) { return suffix_match(name, t); });
   if (!selected) return false;
@@ -74,13 +73,6 @@ void LoraConfig::validate(const std::string& origin) const {
   if (target_modules.empty() && !target_regex) fail("{}: target_modules is empty", origin);
   if (base_model_class != "BloomModel" && base_model_class != "BloomForCausalLM") {
     fail("{}: base model class '{}' is not BloomModel or BloomForCausalLM", origin, base_model_class);
-  }
-  if (target_regex) {
-    try {
-      std::regex check(*target_regex);
-    } catch (const std::regex_error& e) {
-      fail("{}: target_modules regex '{}' is invalid: {}", origin, *target_regex, e.what());
-    }
   }
 }
 
@@ -108,7 +100,7 @@ LoraConfig LoraConfig::from_peft_json(const Json& json, const std::string& origi
   config.use_rslora = optional_bool(json, "use_rslora", false, origin);
   const Json& targets = require_key(json, "target_modules", origin);
   if (targets.is_string()) {
-    config.target_regex = targets.get<std::string>();
+    config.target_regex = ModuleRegex(targets.get<std::string>(), origin);
     config.target_modules.clear();
   } else {
     config.target_modules = string_list(targets, "target_modules", origin);
@@ -156,7 +148,7 @@ Json LoraConfig::to_peft_json(const std::string& base_model_name_or_path) const 
       {"base_model_name_or_path", base_model_name_or_path},
       {"auto_mapping",
        {{"base_model_class", base_model_class}, {"parent_library", "transformers.models.bloom.modeling_bloom"}}}};
-  json["target_modules"] = target_regex ? Json(*target_regex) : Json(target_modules);
+  json["target_modules"] = target_regex ? Json(target_regex->pattern()) : Json(target_modules);
   json["exclude_modules"] = exclude_modules.empty() ? Json(nullptr) : Json(exclude_modules);
   json["layers_to_transform"] = layers_to_transform.empty() ? Json(nullptr) : Json(layers_to_transform);
   return json;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/json_file.h"
+#include "lora/module_regex.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -18,7 +19,7 @@ struct LoraConfig {
   // Module names, matched as PEFT does: a list entry matches a module whose name equals it or
   // ends with "." + it; `target_regex`, when set, must match the whole name instead.
   std::vector<std::string> target_modules = {"query_key_value"};
-  std::optional<std::string> target_regex;
+  std::optional<ModuleRegex> target_regex;
   std::vector<std::string> exclude_modules;
   std::vector<std::int64_t> layers_to_transform;  // empty: every layer
   bool use_rslora = false;                        // scaling alpha / sqrt(r) instead of alpha / r

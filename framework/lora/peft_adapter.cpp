@@ -48,6 +48,14 @@ LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
     fail("{}: {} not found in the adapter folder", folder.string(), kWeightsFile);
   }
   const auto tensors = load_safetensors(weights);  // adapters are small: read whole
+  // The rank the weights were saved with must be the configuration's, before adapters of that rank
+  // are allocated.
+  for (const auto& [key, tensor] : tensors) {
+    if (key.find(".lora_A.") != std::string::npos && (tensor.dim() != 2 || tensor.size(0) != config.r)) {
+      fail("{}: tensor '{}' has shape {}, but {} gives rank r={} (expected [{}, in_features])", weights.string(), key,
+           shape_text(tensor), kConfigFile, config.r, config.r);
+    }
+  }
   apply_lora(model, config, /*initialize=*/false);
   std::map<std::string, torch::Tensor> targets;
   for (auto& [name, parameter] : trainable_parameters(model)) targets.emplace(name, parameter);

@@ -12,10 +12,17 @@ BpeModel::BpeModel(std::unordered_map<std::string, std::int32_t> vocab,
                    const std::vector<std::pair<std::string, std::string>>& merges, BpeOptions options,
                    const std::string& origin)
     : vocab_(std::move(vocab)), options_(std::move(options)) {
-  std::int32_t max_id = -1;
+  // The id table is sized by the largest id: a file claiming id 2^31 - 1 for one token must not
+  // make lacos allocate 2^31 strings. Real vocabularies number their tokens 0..n-1.
+  const std::int64_t id_bound = kMaxTokenIdGap + 2 * static_cast<std::int64_t>(vocab_.size());
+  std::int64_t max_id = -1;
   for (const auto& [token, id] : vocab_) {
     if (id < 0) fail("{}: vocabulary token '{}' has negative id {}", origin, token, id);
-    max_id = std::max(max_id, id);
+    if (id >= id_bound) {
+      fail("{}: vocabulary token '{}' has id {}, far beyond the {} tokens of the vocabulary (ids must be below {})",
+           origin, token, id, vocab_.size(), id_bound);
+    }
+    max_id = std::max<std::int64_t>(max_id, id);
   }
   id_to_token_.resize(static_cast<std::size_t>(max_id + 1));
   for (const auto& [token, id] : vocab_) {
@@ -27,7 +34,8 @@ BpeModel::BpeModel(std::unordered_map<std::string, std::int32_t> vocab,
 
   merges_.reserve(merges.size());
   for (std::size_t rank = 0; rank < merges.size(); ++rank) {
-    const auto& [left, right] = merges[rank];
+    const std::string& left = merges[rank].first;
+    const std::string& right = merges[rank].second;
     const auto lookup = [&](const std::string& token) {
       auto it = vocab_.find(token);
       if (it == vocab_.end()) {

@@ -22,6 +22,9 @@ struct BpeOptions {
   bool ignore_merges = false;            // a piece that is itself in the vocabulary is one token
 };
 
+// Vocabulary ids must lie below twice the number of tokens plus this slack (see the constructor).
+inline constexpr std::int64_t kMaxTokenIdGap = 1 << 16;
+
 class BpeModel {
  public:
   // `origin` names the file in error messages. Merges are (left, right) token strings in rank

@@ -161,7 +161,8 @@ Tokenizer Tokenizer::from_json_text(const std::string& text, const std::string& 
 }
 
 Tokenizer Tokenizer::from_file(const std::filesystem::path& path) {
-  return from_json_text(read_file_bytes(path, "tokenizer file"), path.string());
+  constexpr std::uint64_t kMaxTokenizerFileBytes = std::uint64_t{1} << 30;  // BLOOM's is 14 MB
+  return from_json_text(read_file_bytes(path, "tokenizer file", kMaxTokenizerFileBytes), path.string());
 }
 
 }  // namespace lacos

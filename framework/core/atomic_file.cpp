@@ -1,4 +1,4 @@
-#include "io/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include "core/error.h"
 
@@ -66,11 +66,15 @@ void commit_written_file(const std::filesystem::path& temp, const std::filesyste
     std::filesystem::remove(temp, error);
     fail("{}: cannot rename into place: {}", path.string(), error.message());
   }
-  const int folder = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
-  if (folder >= 0) {
-    ::fsync(folder);
-    ::close(folder);
-  }
+  // The rename is durable only once the folder is: a failed folder fsync is a failed write.
+  // (Filesystems that cannot fsync a folder say EINVAL; there the rename is as durable as it gets.)
+  const std::string folder_name = path.parent_path().empty() ? "." : path.parent_path().string();
+  const int folder = ::open(folder_name.c_str(), O_RDONLY | O_DIRECTORY);
+  if (folder < 0) fail("{}: cannot open the folder to flush it: {}", folder_name, std::strerror(errno));
+  const bool folder_synced = ::fsync(folder) == 0 || errno == EINVAL;
+  const int fsync_error = errno;
+  ::close(folder);
+  if (!folder_synced) fail("{}: flush of the folder failed: {}", folder_name, std::strerror(fsync_error));
 }
 
 }  // namespace lacos

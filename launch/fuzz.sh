@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The fuzz campaign over every parser of outside input (tests/fuzz, docs/fuzzing.md).
+#
+#   launch/fuzz.sh build                       # build the targets with clang into build/fuzz
+#   launch/fuzz.sh seeds                       # seed corpora from ../shared and the fixtures
+#   launch/fuzz.sh campaign [TARGET...]        # fuzz each target to FUZZ_RUNS executions (default 10M)
+#   launch/fuzz.sh replay TARGET               # every seed, corpus and regression input once (ctest)
+#   launch/fuzz.sh smoke TARGET [SECONDS]      # a short fuzz run from the seeds (ctest; default 15 s)
+#
+# Limits of every run: 2 GiB of memory (-rss_limit_mb, and -malloc_limit_mb for one allocation),
+# 10 s per input. A campaign keeps its corpus in build/fuzz/corpus/<target> (so a later campaign
+# continues from it), its log in build/fuzz/logs/, findings in build/fuzz/findings/<target>/, and
+# appends "target executions seconds findings" to build/fuzz/campaign.tsv. A finding, once fixed,
+# goes into tests/fuzz/regressions/<target>/, which ctest replays.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+BUILD_DIR=${BUILD_DIR:-build}
+fuzz_dir=${LACOS_FUZZ_DIR:-$root/$BUILD_DIR/fuzz}   # ctest passes its build's folder
+FUZZ_RUNS=${FUZZ_RUNS:-10000000}
+shared=$(cd "$root/.." && pwd)/shared
+data=${LACOS_DATA:-$shared/data}
+models=${LACOS_MODELS:-$shared/models}
+limits=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10)
+
+targets() {
+  sed -n '/set(LACOS_FUZZ_TARGETS/,/)/p' tests/fuzz/targets.cmake | sed '1d;$d' | tr -d ' '
+}
+
+# Per target: the longest input worth trying (a few lines of a dataset, a cut-down tokenizer).
+max_len() {
+  case $1 in
+    tokenizer_json) echo 65536 ;;
+    overrides | tokenize_text) echo 4096 ;;
+    *) echo 16384 ;;
+  esac
+}
+
+binary() {
+  local path=$fuzz_dir/fuzz_$1
+  [ -x "$path" ] || { echo "fuzz.sh: $path not built (launch/fuzz.sh build, or launch/setup.sh with clang)" >&2; exit 1; }
+  echo "$path"
+}
+
+# The input folders of a target that exist: seeds, committed seeds, regressions.
+inputs() {
+  local folder
+  for folder in "$fuzz_dir/seeds/$1" "$root/tests/fuzz/regressions/$1"; do
+    [ -d "$folder" ] && echo "$folder"
+  done
+  return 0
+}
+
+case ${1:-} in
+  build)
+    cmake -S tests/fuzz -B "$fuzz_dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+      -DLACOS_FMT_INCLUDE_DIR="$root/$BUILD_DIR/fmt-include" >/dev/null
+    cmake --build "$fuzz_dir" -j "$(nproc)"
+    ;;
+  seeds)
+    rm -rf "$fuzz_dir/seeds"
+    if [ ! -d "$data" ] || [ ! -d "$models" ]; then
+      echo "fuzz.sh: no data or models ($data, $models): seeds come from them" >&2
+      [ "${LACOS_REQUIRE_SHARED:-0}" = 1 ] && exit 1
+      exit 77
+    fi
+    python3 launch/fuzz_seeds.py --data "$data" --models "$models" --fixtures tests/fixtures --out "$fuzz_dir/seeds"
+    ;;
+  replay)
+    target=${2:?target}
+    bin=$(binary "$target")
+    mapfile -t folders < <(inputs "$target")
+    [ -d "$fuzz_dir/corpus/$target" ] && folders+=("$fuzz_dir/corpus/$target")
+    [ ${#folders[@]} -gt 0 ] || { echo "fuzz.sh: no inputs for $target (launch/fuzz.sh seeds)" >&2; exit 1; }
+    # -runs=0: run every input once and stop; a crash, leak or escaped exception fails the test.
+    exec "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs=0 "${folders[@]}"
+    ;;
+  smoke)
+    target=${2:?target}
+    seconds=${3:-15}
+    bin=$(binary "$target")
+    scratch=$(mktemp -d)
+    trap 'rm -rf "$scratch"' EXIT
+    mapfile -t folders < <(inputs "$target")
+    "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -max_total_time="$seconds" \
+      -artifact_prefix="$scratch/" -print_final_stats=1 "$scratch" "${folders[@]}" 2>&1 | tail -25
+    exit "${PIPESTATUS[0]}"
+    ;;
+  campaign)
+    shift
+    [ $# -gt 0 ] || set -- $(targets)
+    mkdir -p "$fuzz_dir/logs"
+    status=0
+    for target in "$@"; do
+      bin=$(binary "$target")
+      mkdir -p "$fuzz_dir/corpus/$target" "$fuzz_dir/findings/$target"
+      mapfile -t folders < <(inputs "$target")
+      log=$fuzz_dir/logs/$target.log
+      start=$(date +%s)
+      set +e
+      "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs="$FUZZ_RUNS" -print_final_stats=1 \
+        -artifact_prefix="$fuzz_dir/findings/$target/" "$fuzz_dir/corpus/$target" "${folders[@]}" >"$log" 2>&1
+      rc=$?
+      set -e
+      seconds=$(( $(date +%s) - start ))
+      runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+      findings=$(find "$fuzz_dir/findings/$target" -type f | wc -l)
+      printf '%s\t%s\t%s\t%s\n' "$target" "${runs:-0}" "$seconds" "$findings" | tee -a "$fuzz_dir/campaign.tsv"
+      if [ "$rc" -ne 0 ]; then
+        echo "fuzz.sh: $target stopped with status $rc; see $log and $fuzz_dir/findings/$target/" >&2
+        status=1
+      fi
+    done
+    exit $status
+    ;;
+  *)
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
