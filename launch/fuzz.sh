@@ -4,6 +4,7 @@
 #   launch/fuzz.sh build                       # build the targets with clang into build/fuzz
 #   launch/fuzz.sh seeds                       # seed corpora from ../shared and the fixtures
 #   launch/fuzz.sh campaign [TARGET...]        # fuzz each target to FUZZ_RUNS executions (default 10M)
+#                                              # or FUZZ_SECONDS seconds, whichever comes first
 #   launch/fuzz.sh replay TARGET               # every seed, corpus and regression input once (ctest)
 #   launch/fuzz.sh smoke TARGET [SECONDS]      # a short fuzz run from the seeds (ctest; default 15 s)
 #
@@ -18,6 +19,7 @@ root=$PWD
 BUILD_DIR=${BUILD_DIR:-build}
 fuzz_dir=${LACOS_FUZZ_DIR:-$root/$BUILD_DIR/fuzz}   # ctest passes its build's folder
 FUZZ_RUNS=${FUZZ_RUNS:-10000000}
+FUZZ_SECONDS=${FUZZ_SECONDS:-0}   # 0: no time limit
 shared=$(cd "$root/.." && pwd)/shared
 data=${LACOS_DATA:-$shared/data}
 models=${LACOS_MODELS:-$shared/models}
@@ -98,7 +100,8 @@ case ${1:-} in
       log=$fuzz_dir/logs/$target.log
       start=$(date +%s)
       set +e
-      "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs="$FUZZ_RUNS" -print_final_stats=1 \
+      "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_SECONDS" \
+        -print_final_stats=1 \
         -artifact_prefix="$fuzz_dir/findings/$target/" "$fuzz_dir/corpus/$target" "${folders[@]}" >"$log" 2>&1
       rc=$?
       set -e

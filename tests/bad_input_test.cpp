@@ -298,7 +298,7 @@ TEST_F(FilesystemLimits, FullDiskAndReadOnlyFolder) {
   write_experiment(dir_.path());
   if (!mount_tmpfs(dir_ / "full", "size=24k")) GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
   const auto full = test::run_command(exp(dir_.path(), "experiment.output_dir=" + (dir_ / "full").string()));
-  EXPECT_NE(full.exit_code, 0) << full.output;
+  EXPECT_EQ(full.exit_code, 1) << full.output;
   EXPECT_NE(full.output.find(": error: "), std::string::npos) << full.output;
   EXPECT_TRUE(full.output.find("disk full") != std::string::npos || full.output.find("No space") != std::string::npos ||
               full.output.find("write failed") != std::string::npos)
@@ -309,6 +309,30 @@ TEST_F(FilesystemLimits, FullDiskAndReadOnlyFolder) {
   EXPECT_NE(read_only.exit_code, 0) << read_only.output;
   EXPECT_NE(read_only.output.find(": error: "), std::string::npos) << read_only.output;
   EXPECT_NE(read_only.output.find("Read-only file system"), std::string::npos) << read_only.output;
+}
+
+// A disk that fills in the middle of a run (its run.h5 is ~110 kB, each checkpoint ~65 kB): the
+// run ends with one error and exit status 1, never a crash, and its run.h5 stays readable and
+// says `failed` with the reason (the disk reserve beside run.h5 makes room for that last write).
+TEST_F(FilesystemLimits, DiskFullMidRunIsRecordedAsFailed) {
+  write_experiment(dir_.path());
+  int recorded = 0;
+  for (const int kilobytes : {500, 600, 700, 800, 900}) {
+    const fs::path disk = dir_ / fmt::format("disk{}", kilobytes);
+    if (!mount_tmpfs(disk, fmt::format("size={}k", kilobytes).c_str())) GTEST_SKIP() << "cannot mount a tmpfs here";
+    const auto result = test::run_command(exp(dir_.path(), "experiment.output_dir=" + disk.string()));
+    if (result.exit_code == 0) continue;  // it all fitted
+    EXPECT_EQ(result.exit_code, 1) << kilobytes << " kB\n" << result.output;
+    const fs::path run_h5 = disk / "run" / "run.h5";
+    if (!fs::exists(run_h5)) continue;  // full before the first record
+    const auto summary = read_h5_attributes(run_h5, "/summary");
+    EXPECT_EQ(std::get<std::string>(summary.at("status")), "failed") << kilobytes << " kB";
+    const std::string error = std::get<std::string>(summary.at("error"));
+    EXPECT_TRUE(error.find("disk full") != std::string::npos || error.find("No space") != std::string::npos)
+        << kilobytes << " kB: " << error;
+    ++recorded;
+  }
+  EXPECT_GT(recorded, 0) << "no size made the disk fill mid-run";
 }
 
 }  // namespace

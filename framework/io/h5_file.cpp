@@ -15,6 +15,13 @@ namespace {
 // add noise. Called before every file is opened or created.
 void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+// HDF5 closes every file still open when the program exits. After a close that failed (a full
+// disk), HDF 1.10 keeps a half-freed file in its tables and that exit-time close crashes (a null
+// dereference in H5F__close_cb), turning a clean "disk full" error into a segfault. lacos closes
+// every file itself (RAII), so the exit-time close is not needed; H5dont_atexit must run before
+// the library initialises, hence at static initialisation.
+const bool kNoExitTimeClose = H5dont_atexit() >= 0;
+
 H5Handle string_type() {
   H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), H5T_VARIABLE);
