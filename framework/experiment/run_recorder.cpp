@@ -84,7 +84,10 @@ void RunRecorder::training_plan(std::int64_t params_trainable, std::int64_t pair
 
 void RunRecorder::step(const StepRecord& step) {
   h5_.append_train(step.step, step.loss, step.learning_rate, step.seconds > 0 ? step.tokens / step.seconds : 0.0);
-  save();
+  // run.h5 is rewritten whole at each save (a 100k-step record is ~3 MB), so logged steps save it
+  // at most every kStepSaveSeconds; evaluations, checkpoints and the end of the run always save.
+  // Nothing is lost by waiting: a resumed run cuts its record back to the checkpoint anyway.
+  if (std::chrono::steady_clock::now() - last_save_ >= std::chrono::seconds(kStepSaveSeconds)) save();
 }
 
 void RunRecorder::evaluation(const EvalRecord& evaluation) {
@@ -153,6 +156,7 @@ void RunRecorder::save() {
     reserve_.ensure(kReserveMarginBytes + 2 * (error ? 0 : size));
   }
   h5_.flush();
+  last_save_ = std::chrono::steady_clock::now();
 }
 
 RunOutcome outcome_of(const RunRecord& record) {

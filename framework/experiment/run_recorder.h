@@ -54,12 +54,14 @@ class RunRecorder {
  private:
   // Space kept free beside run.h5 (core/disk_reserve.h): this margin plus twice the file.
   static constexpr std::uint64_t kReserveMarginBytes = 256 << 10;
+  static constexpr int kStepSaveSeconds = 10;
   void save();
 
   RunFolder& folder_;
   RunH5 h5_;
   DiskReserve reserve_;
   std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_save_;
 };
 
 // What a completed run recorded, read back from its run.h5 (a run skipped as done).

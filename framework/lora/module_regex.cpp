@@ -43,8 +43,7 @@ void check_counts_and_backreferences(const std::string& pattern, const std::stri
     for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
       digits = std::isdigit(static_cast<unsigned char>(pattern[j])) ? digits + 1 : 0;
       if (digits > 3) {
-        fail("{}: target_modules regex '{}' repeats something more than 999 times (at offset {})", origin, pattern,
-             i);
+        fail("{}: target_modules regex '{}' repeats something more than 999 times (at offset {})", origin, pattern, i);
       }
     }
   }
@@ -115,8 +114,7 @@ void check_bounded(const std::string& pattern, const std::string& origin) {
 
 ModuleRegex::ModuleRegex(std::string pattern, const std::string& origin) : pattern_(std::move(pattern)) {
   if (pattern_.size() > kMaxModuleRegexLength) {
-    fail("{}: target_modules regex is {} characters long (at most {})", origin, pattern_.size(),
-         kMaxModuleRegexLength);
+    fail("{}: target_modules regex is {} characters long (at most {})", origin, pattern_.size(), kMaxModuleRegexLength);
   }
   check_bounded(pattern_, origin);
   try {

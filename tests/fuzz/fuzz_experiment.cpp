@@ -2,10 +2,10 @@
 // with command-line overrides, as lacos-exp does: the input is the experiment file, a line "%%",
 // then one override per line. The experiment sits beside a conf/ folder with model and optim
 // groups. Every planned run of the sweep (up to three) is composed and written back as YAML.
-#include "fuzz_support.h"
 #include "config/composer.h"
 #include "config/sweep_plan.h"
 #include "core/error.h"
+#include "fuzz_support.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // Command-line overrides and sweep values (config/config_override.h): one override per line,
 // each parsed, split into its sweep choices (a,b / range(...)) and read as a YAML value.
-#include "fuzz_support.h"
 #include "config/config_override.h"
+#include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text = lacos::fuzz::text_of(data, size);

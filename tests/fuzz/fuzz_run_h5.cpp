@@ -5,13 +5,25 @@
 #include "io/run_h5.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::vector<std::string> kPaths = {
-      "/config",      "/overrides",  "/summary",        "/train/step", "/train/loss", "/train/lr",
-      "/train/tokens_per_second",    "/eval/stsb-dev/step",            "/eval/stsb-dev/spearman",
-      "/eval/stsb-dev/pearson",      "/eval/sts17-ar-ar/step",         "/eval/sts17-ar-ar/spearman",
-      "/eval/x/pearson",             "/checkpoints/step",              "/checkpoints/path", "/eval", "/train"};
+  static const std::vector<std::string> kPaths = {"/config",
+                                                  "/overrides",
+                                                  "/summary",
+                                                  "/train/step",
+                                                  "/train/loss",
+                                                  "/train/lr",
+                                                  "/train/tokens_per_second",
+                                                  "/eval/stsb-dev/step",
+                                                  "/eval/stsb-dev/spearman",
+                                                  "/eval/stsb-dev/pearson",
+                                                  "/eval/sts17-ar-ar/step",
+                                                  "/eval/sts17-ar-ar/spearman",
+                                                  "/eval/x/pearson",
+                                                  "/checkpoints/step",
+                                                  "/checkpoints/path",
+                                                  "/eval",
+                                                  "/train"};
   static const std::vector<std::string> kHolders = {"/summary", "/", "/train", "/eval/stsb-dev"};
-  static const std::vector<std::string> kNames = {"status", "model", "wall_seconds", "schema_version",
+  static const std::vector<std::string> kNames = {"status",       "model",      "wall_seconds", "schema_version",
                                                   "params_total", "world_size", "error"};
   FuzzedDataProvider input(data, size);
   const auto path = lacos::fuzz::scratch_folder() / "run.h5";

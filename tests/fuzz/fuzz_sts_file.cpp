@@ -1,8 +1,8 @@
 // STS datasets in every format lacos reads (data/sts_file.h): derived TSV, STS-B's TSV,
 // stsb_multi_mt's CSV, SICK, and SemEval input + gold pairs. The first byte picks the format; for
 // SemEval the rest is the input file, a line "%%", then the gold file.
-#include "fuzz_support.h"
 #include "data/sts_file.h"
+#include "fuzz_support.h"
 
 #include <filesystem>
 #include <iterator>
@@ -10,8 +10,8 @@
 namespace fs = std::filesystem;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const char* const kNames[] = {"sts/stsb-test.tsv", "sts/sts-train.tsv", "sts/stsb-de-test.csv",
-                                       "sts/SICK.txt", "STS14/STS.input.images.txt"};
+  static const char* const kNames[] = {"sts/stsb-test.tsv", "sts/sts-train.tsv", "sts/stsb-de-test.csv", "sts/SICK.txt",
+                                       "STS14/STS.input.images.txt"};
   if (size == 0) return 0;
   const std::size_t choice = data[0] % std::size(kNames);
   std::string bytes = lacos::fuzz::text_of(data + 1, size - 1);

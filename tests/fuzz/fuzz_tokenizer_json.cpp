@@ -5,7 +5,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   lacos::fuzz::run_parser([&] {
-    const lacos::Tokenizer tokenizer = lacos::Tokenizer::from_json_text(lacos::fuzz::text_of(data, size), "tokenizer.json");
+    const lacos::Tokenizer tokenizer =
+        lacos::Tokenizer::from_json_text(lacos::fuzz::text_of(data, size), "tokenizer.json");
     (void)tokenizer.vocab_size();
     (void)tokenizer.pad_id();
     for (const char* text : {"Hello world", " a <pad> b</s>", "ünïcödé 漢字 🙂", ""}) {
