@@ -97,10 +97,11 @@ void MpiCommunicator::wait(const std::string& what, const std::function<bool()>&
     if (options_.stop_requested != nullptr && options_.stop_requested->load()) {
       if (!stop_seen) stop_seen = now;
       if (std::chrono::duration<double>(now - *stop_seen).count() > kStopGraceSeconds) {
-        reason = fmt::format(
-            "stopped by signal {} while waiting for the other ranks: another rank ended or the job "
+        if (give_up) give_up();
+        throw StoppedWhileWaiting(fmt::format(
+            "rank {}: {}: stopped by signal {} while waiting for the other ranks: another rank ended or the job "
             "is being shut down",
-            stop_signal_number());
+            rank_, what, stop_signal_number()));
       }
     }
     if (reason.empty() && std::chrono::duration<double>(now - start).count() > options_.timeout_seconds) {

@@ -147,5 +147,23 @@ TEST(Collectives, WaitGivesUpBeforeReportingAPollingError) {
   EXPECT_FLOAT_EQ(ones[0].item<float>(), static_cast<float>(probe.size()));
 }
 
+TEST(Collectives, AStopWhileWaitingIsAnInterruptionNotAFailure) {
+  std::atomic<bool> stop{true};  // as after SIGTERM
+  WaitProbe probe(CollectiveOptions{/*timeout_seconds=*/30, &stop, /*force=*/true});
+  int gave_up = 0;
+  try {
+    probe.wait(
+        "all-reduce", [] { return false; }, [&] { ++gave_up; });  // a peer that never arrives
+    FAIL() << "no error";
+  } catch (const StoppedWhileWaiting& error) {  // run_job marks the run interrupted, not failed
+    EXPECT_NE(std::string(error.what()).find("all-reduce: stopped by signal"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(gave_up, 1);
+  // A peer that arrives within the grace completes the wait.
+  int polls = 0;
+  probe.wait("all-reduce", [&] { return ++polls == 3; });
+  EXPECT_EQ(polls, 3);
+}
+
 }  // namespace
 }  // namespace lacos
