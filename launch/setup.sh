@@ -26,6 +26,7 @@ packages=(
   python3-h5py curl ca-certificates   # tests read run.h5 with h5py; launch/download-data.sh fetches datasets
   clang-format git                    # the style check (ctest Style.ClangFormat); the version's commit
   clang libclang-rt-dev               # the libFuzzer targets (tests/fuzz, launch/fuzz.sh)
+  iproute2                            # network-namespace "hosts" for the network-fault test
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #include "distributed/nccl_communicator.h"
 #include "io/h5_file.h"
 #include "io/run_h5.h"
+#include "io/torch_safetensors.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
@@ -14,6 +15,8 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <functional>
+#include <sstream>
 
 namespace lacos {
 namespace {
@@ -64,7 +67,8 @@ class DistributedRunTest : public ::testing::Test {
         fmt::format("{} {} {}", test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), arguments);
     if (ranks == 0) return program;
     return fmt::format(
-        "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n {} --oversubscribe --bind-to none {}",
+        "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_odls_base_sigkill_timeout=10 "
+        "mpirun -n {} --oversubscribe --bind-to none {}",
         ranks, program);
   }
   test::TempDir dir_;
@@ -208,6 +212,110 @@ TEST_F(DistributedRunTest, NcclIsCompiledWhereCudaIsAndNeedsACudaModel) {
                                                   : "this build has no NCCL backend"),
             std::string::npos)
       << result.output;
+}
+
+// Faults on a real network: two "hosts" on this machine (launch/netns-hosts.sh), network
+// namespaces joined by a veth pair, Open MPI over TCP between them, its launcher entering the
+// other namespace (launch/netns-rsh.sh) instead of ssh, with the keepalives of launch/dist-env.sh
+// and Open MPI's default 1 s between SIGTERM and SIGKILL. A cut link and a stopped rank each end
+// the job within dist.timeout_s + 30 s, run.h5 `failed` naming the peer; --resume then completes
+// the run with the adapter an uninterrupted run ends with.
+class NetworkFaultTest : public DistributedRunTest {
+ protected:
+  void SetUp() override {
+    DistributedRunTest::SetUp();
+    name_ = fmt::format("lacos{}", ::getpid());
+    const auto up = test::run_command(script("netns-hosts.sh") + " up " + name_);
+    if (up.exit_code != 0) GTEST_SKIP() << "cannot create network namespaces here (needs root): " << up.output;
+    std::istringstream addresses(up.output);
+    std::string a, b;
+    addresses >> a >> b >> subnet_;
+    test::write_bytes(dir_ / "hosts", a + " slots=1\n" + b + " slots=1\n");
+  }
+  void TearDown() override { test::run_command(script("netns-hosts.sh") + " down " + name_); }
+
+  std::string script(const char* name) const {
+    return test::quoted(fs::path(LACOS_TEST_FIXTURES).parent_path().parent_path() / "launch" / name);
+  }
+  // The job, started from the first namespace: rank 0 there, rank 1 in the other.
+  std::string job(const fs::path& out) const {
+    return fmt::format(
+        "exec ip netns exec {}-a env LACOS_TEST_MARKER={} OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+        "OMPI_MCA_oob_tcp_keepalive_time=10 OMPI_MCA_oob_tcp_keepalive_intvl=5 "
+        "OMPI_MCA_oob_tcp_keepalive_probes=4 mpirun -n 2 -x LACOS_TEST_MARKER --hostfile {} --mca plm_rsh_agent {} "
+        "--mca btl tcp,self "
+        "--mca btl_tcp_if_include {} --mca oob_tcp_if_include {} {} {} experiment.output_dir={} train.steps=60 "
+        "train.eval_every=0 dist.timeout_s={} >{} 2>&1",
+        name_, name_, test::quoted(dir_ / "hosts"), script("netns-rsh.sh"), subnet_, subnet_,
+        test::quoted(test::bin("lacos-exp")), test::quoted(dir_ / "exp.yaml"), out.string(), kTimeout,
+        test::quoted(out.string() + ".log"));
+  }
+  // Starts the job, waits for its 10th checkpoint, applies `fault`, and returns the seconds from
+  // the fault to the job's end.
+  double faulted_run(const fs::path& out, const std::function<void()>& fault) {
+    const pid_t pid = test::start_in_background(job(out));
+    for (int i = 0; i < 6000 && !fs::exists(out / "run" / "checkpoint-00000010.h5"); ++i) ::usleep(10000);
+    EXPECT_TRUE(fs::exists(out / "run" / "checkpoint-00000010.h5")) << test::read_bytes(out.string() + ".log");
+    fault();
+    const auto start = std::chrono::steady_clock::now();
+    int status = 0;
+    pid_t waited = 0;
+    for (int i = 0; i < 12000 && waited == 0; ++i) {  // at most 120 s, then the test ends it
+      waited = ::waitpid(pid, &status, WNOHANG);
+      if (waited == 0) ::usleep(10000);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (waited == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+    }
+    EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << test::read_bytes(out.string() + ".log");
+    return seconds;
+  }
+  void expect_failed_then_resumed(const fs::path& out, const torch::Tensor& reference) {
+    const fs::path h5 = out / "run" / "run.h5";
+    ASSERT_EQ(summary_string(h5, "status"), "failed") << test::read_bytes(out.string() + ".log");
+    EXPECT_NE(summary_string(h5, "error").find("rank 1"), std::string::npos) << summary_string(h5, "error");
+    const auto resumed = test::run_command(
+        fmt::format("{} --resume {}", test::quoted(test::bin("lacos-exp")), test::quoted(out / "run")));
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+    EXPECT_EQ(summary_string(h5, "status"), "completed");
+    EXPECT_LT((adapter(out) - reference).abs().max().item<double>(), 1e-4);
+  }
+  static torch::Tensor adapter(const fs::path& out) {
+    std::vector<torch::Tensor> flat;
+    for (const auto& [name, tensor] : load_safetensors(out / "run" / "adapter" / "adapter_model.safetensors"))
+      flat.push_back(tensor.flatten());
+    return torch::cat(flat);
+  }
+  // Longer than the ~30 s mpirun's keepalives (10 s idle + 4 x 5 s) take to notice a lost node:
+  // mpirun then stops the job itself. lacos's own timeout, firing first, would have rank 0 abort
+  // through a link that is down, and mpirun would wait for TCP to give up (~15 minutes).
+  static constexpr int kTimeout = 40;
+  std::string name_, subnet_;
+};
+
+TEST_F(NetworkFaultTest, CutLinkAndStoppedRankFailWithinTheTimeoutAndResumeCompletes) {
+  const fs::path reference_out = dir_ / "reference";
+  ASSERT_EQ(test::run_command(job(reference_out).substr(5)).exit_code, 0)
+      << test::read_bytes(reference_out.string() + ".log");
+  const torch::Tensor reference = adapter(reference_out);
+
+  const double cut = faulted_run(dir_ / "cut", [&] { test::run_command(script("netns-hosts.sh") + " cut " + name_); });
+  EXPECT_LT(cut, kTimeout + 30.0) << "seconds from the cut to the end of the job";
+  expect_failed_then_resumed(dir_ / "cut", reference);
+
+  test::run_command(script("netns-hosts.sh") + " down " + name_);  // a fresh link for the next fault
+  test::run_command(script("netns-hosts.sh") + " up " + name_);
+  const double stopped = faulted_run(dir_ / "stopped", [&] {
+    const pid_t rank1 = process_with_environment("OMPI_COMM_WORLD_RANK=1", "LACOS_TEST_MARKER=" + name_);
+    ASSERT_GT(rank1, 0) << "rank 1 not found";
+    ::kill(rank1, SIGSTOP);
+  });
+  EXPECT_LT(stopped, kTimeout + 30.0) << "seconds from SIGSTOP to the end of the job";
+  expect_failed_then_resumed(dir_ / "stopped", reference);
+  std::printf("network faults: job ended %.1f s after the cut, %.1f s after SIGSTOP (dist.timeout_s = %d)\n", cut,
+              stopped, kTimeout);
 }
 
 }  // namespace

@@ -120,6 +120,13 @@ const std::vector<SchemaEntry> kSchema = {
      {},
      0},
     {"dist.timeout_s", V::Float, "600", "a collective waiting longer than this ends the job", {}, 1},
+    {"dist.stop_grace_s",
+     V::Float,
+     "5",
+     "after SIGINT/SIGTERM, how long a collective still waits for a rank that is checkpointing or "
+     "evaluating (keep it below the launcher's SIGKILL delay)",
+     {},
+     0},
     {"dist.bucket_mb", V::Int, "64", "gradient all-reduce bucket cap in MiB", {}, 1},
     {"dist.force_collectives", V::Bool, "false",
      "run every collective even with one rank (with dist.backend=nccl: "

@@ -22,14 +22,6 @@ class DistributedError : public Error {
   using Error::Error;
 };
 
-// A wait abandoned because this process was asked to stop (SIGINT/SIGTERM) while another rank was
-// still busy (a checkpoint, an evaluation) or gone. The run is `interrupted`, not `failed`: it
-// continues from its last checkpoint, as after any stop.
-class StoppedWhileWaiting : public DistributedError {
- public:
-  using DistributedError::DistributedError;
-};
-
 class Communicator {
  public:
   virtual ~Communicator() = default;

@@ -12,6 +12,9 @@
 
 namespace lacos {
 
+// dist.stop_grace_s as used: under mpirun at most half its SIGTERM-to-SIGKILL delay.
+double stop_grace_within_launcher(double requested);
+
 std::shared_ptr<Communicator> make_communicator(const DistOptions& options, const torch::Device& model_device,
                                                 const std::atomic<bool>* stop_requested = nullptr);
 

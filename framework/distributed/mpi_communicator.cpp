@@ -4,6 +4,8 @@
 
 #include "core/stop_signal.h"
 
+#include <fmt/ranges.h>
+
 #include <cstring>
 #include <optional>
 
@@ -16,10 +18,6 @@ namespace lacos {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Seconds a wait goes on after a stop request, so that a collective whose peers are alive (all
-// ranks got the signal, e.g. Slurm preemption) still completes and the run can checkpoint.
-constexpr double kStopGraceSeconds = 0.2;
 
 MPI_Datatype reduce_type(const torch::Tensor& tensor) {
   switch (tensor.scalar_type()) {
@@ -76,6 +74,16 @@ void MpiCommunicator::check_mpi(int code, const std::string& what) const {
                                      std::string(text, static_cast<std::size_t>(length))));
 }
 
+// Who a collective waits for, named in its errors: "rank 1" in a world of two, else the others.
+std::string MpiCommunicator::awaited_ranks() const {
+  if (size_ == 2) return fmt::format("rank {}", 1 - rank_);
+  if (size_ > 9) return fmt::format("one of the other {} ranks", size_ - 1);
+  std::vector<int> others;
+  for (int r = 0; r < size_; ++r)
+    if (r != rank_) others.push_back(r);
+  return fmt::format("one of ranks {}", fmt::join(others, ", "));
+}
+
 void MpiCommunicator::wait(const std::string& what, const std::function<bool()>& done,
                            const std::function<void()>& give_up) {
   const auto start = Clock::now();
@@ -96,17 +104,16 @@ void MpiCommunicator::wait(const std::string& what, const std::function<bool()>&
     std::string reason;
     if (options_.stop_requested != nullptr && options_.stop_requested->load()) {
       if (!stop_seen) stop_seen = now;
-      if (std::chrono::duration<double>(now - *stop_seen).count() > kStopGraceSeconds) {
-        if (give_up) give_up();
-        throw StoppedWhileWaiting(fmt::format(
-            "rank {}: {}: stopped by signal {} while waiting for the other ranks: another rank ended or the job "
-            "is being shut down",
-            rank_, what, stop_signal_number()));
+      if (std::chrono::duration<double>(now - *stop_seen).count() > options_.stop_grace_seconds) {
+        reason = fmt::format(
+            "stopped by signal {} while waiting for {} (no completion within dist.stop_grace_s = {} s of the "
+            "signal): another rank ended or the job is being shut down",
+            stop_signal_number(), awaited_ranks(), options_.stop_grace_seconds);
       }
     }
     if (reason.empty() && std::chrono::duration<double>(now - start).count() > options_.timeout_seconds) {
-      reason = fmt::format("no completion within dist.timeout_s = {} s: another rank is stuck or gone",
-                           options_.timeout_seconds);
+      reason = fmt::format("no completion within dist.timeout_s = {} s: {} is stuck or gone (or the network to it)",
+                           options_.timeout_seconds, awaited_ranks());
     }
     if (!reason.empty()) {
       if (give_up) give_up();

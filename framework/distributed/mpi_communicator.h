@@ -20,11 +20,14 @@ namespace lacos {
 
 struct CollectiveOptions {
   double timeout_seconds = 600;
-  // Set by SIGINT/SIGTERM. Seen while waiting, the wait gives up after a short grace period:
-  // a launcher that stops a job kills the remaining ranks a second after its SIGTERM.
+  // Set by SIGINT/SIGTERM. Seen while waiting, the wait goes on for `stop_grace_seconds`
+  // (dist.stop_grace_s): long enough for a rank that is still writing a checkpoint or evaluating
+  // to arrive (then all ranks agree on the step, checkpoint it and end `interrupted`), short
+  // enough that a rank whose peer is gone records `failed` before the launcher's SIGKILL.
   const std::atomic<bool>* stop_requested = nullptr;
   // Run every collective even in a world of one (dist.force_collectives).
   bool force = false;
+  double stop_grace_seconds = 5;
 };
 
 class MpiCommunicator : public Communicator {
@@ -62,6 +65,7 @@ class MpiCommunicator : public Communicator {
   // stop request (after the grace period) or when `done` throws (rethrown as a DistributedError).
   // `give_up` runs before throwing, in all three cases.
   void wait(const std::string& what, const std::function<bool()>& done, const std::function<void()>& give_up = {});
+  std::string awaited_ranks() const;
   void check_mpi(int code, const std::string& what) const;
 
   const CollectiveOptions options_;

@@ -175,9 +175,6 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
     outcome.wall_seconds = recorder.seconds_since_start();
     recorder.completed(outcome, resident_peak_bytes());
     return outcome;
-  } catch (const StoppedWhileWaiting& e) {
-    recorder.stopped_while_waiting(e);
-    throw;
   } catch (const std::exception& e) {
     recorder.failed(e);
     throw;

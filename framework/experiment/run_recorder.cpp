@@ -147,18 +147,6 @@ void RunRecorder::failed(const std::exception& error) {
   log(std::string("failed: ") + error.what());
 }
 
-void RunRecorder::stopped_while_waiting(const std::exception& error) {
-  h5_.set_status(RunStatus::interrupted);
-  h5_.set_summary("interrupted_reason", std::string(error.what()));
-  h5_.set_summary("wall_seconds", seconds_since_start());
-  try {
-    h5_.flush();
-  } catch (const std::exception& also) {
-    log(std::string("could not record the stop in run.h5: ") + also.what());
-  }
-  log(std::string("interrupted: ") + error.what() + "; rerun to continue from the last checkpoint");
-}
-
 void RunRecorder::save() {
   // Room for run.h5 twice (the old file and the new one written beside it) plus a margin, set
   // aside before each write, so that the failure can still be recorded when the disk fills.

@@ -44,9 +44,6 @@ class RunRecorder {
   void training_done(const TrainResult& result, const RunSettings& settings, const Communicator& communicator);
   void interrupted(const TrainResult& result);
   void completed(const RunOutcome& outcome, std::int64_t peak_resident_bytes);
-  // A stop signal arrived while this rank waited for another (busy checkpointing or evaluating,
-  // or gone): status=interrupted, the run continues from its last checkpoint. Never throws.
-  void stopped_while_waiting(const std::exception& error);
   // Records status=failed and the error; never throws (a failure to write is logged instead).
   void failed(const std::exception& error);
   // The record, for the checkpoints kept with it.

@@ -100,6 +100,7 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.dist.global_negatives = config_bool(c, "dist.global_negatives");
   s.dist.check_every = config_int(c, "dist.check_every");
   s.dist.timeout_seconds = config_float(c, "dist.timeout_s");
+  s.dist.stop_grace_seconds = config_float(c, "dist.stop_grace_s");
   s.dist.bucket_megabytes = config_int(c, "dist.bucket_mb");
   s.dist.force_collectives = config_bool(c, "dist.force_collectives");
   t.dist = s.dist;

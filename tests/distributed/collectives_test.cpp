@@ -3,9 +3,14 @@
 #include "dist_test_support.h"
 #include "distributed/all_gather_autograd.h"
 #include "distributed/gradient_sync.h"
+#include "distributed/make_communicator.h"
 #include "distributed/mpi_communicator.h"
 #include "distributed/rank_agreement.h"
 #include "test_support.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
 
 namespace lacos {
 namespace {
@@ -147,22 +152,40 @@ TEST(Collectives, WaitGivesUpBeforeReportingAPollingError) {
   EXPECT_FLOAT_EQ(ones[0].item<float>(), static_cast<float>(probe.size()));
 }
 
-TEST(Collectives, AStopWhileWaitingIsAnInterruptionNotAFailure) {
+TEST(Collectives, AStopWaitsItsGraceForABusyRankThenGivesUp) {
   std::atomic<bool> stop{true};  // as after SIGTERM
-  WaitProbe probe(CollectiveOptions{/*timeout_seconds=*/30, &stop, /*force=*/true});
-  int gave_up = 0;
+  CollectiveOptions options{/*timeout_seconds=*/30, &stop, /*force=*/true};
+  options.stop_grace_seconds = 0.5;
+  WaitProbe probe(options);
+  // A rank that arrives within the grace (it was writing a checkpoint): the wait completes.
+  const auto start = std::chrono::steady_clock::now();
+  probe.wait("all-reduce", [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(200); });
+  // One that never does: given up after the grace, naming what waited.
   try {
-    probe.wait(
-        "all-reduce", [] { return false; }, [&] { ++gave_up; });  // a peer that never arrives
+    probe.wait("all-reduce", [] { return false; });
     FAIL() << "no error";
-  } catch (const StoppedWhileWaiting& error) {  // run_job marks the run interrupted, not failed
+  } catch (const DistributedError& error) {
     EXPECT_NE(std::string(error.what()).find("all-reduce: stopped by signal"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("dist.stop_grace_s = 0.5 s"), std::string::npos) << error.what();
   }
-  EXPECT_EQ(gave_up, 1);
-  // A peer that arrives within the grace completes the wait.
-  int polls = 0;
-  probe.wait("all-reduce", [&] { return ++polls == 3; });
-  EXPECT_EQ(polls, 3);
+  // Under mpirun the grace stays within half the launcher's SIGKILL delay (1 s unless set).
+  const auto saved = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value == nullptr ? std::optional<std::string>() : std::optional<std::string>(value);
+  };
+  const auto world = saved("OMPI_COMM_WORLD_SIZE"), kill = saved("OMPI_MCA_odls_base_sigkill_timeout");
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  EXPECT_EQ(stop_grace_within_launcher(5.0), 5.0);
+  ::setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+  ::unsetenv("OMPI_MCA_odls_base_sigkill_timeout");
+  EXPECT_EQ(stop_grace_within_launcher(5.0), 0.5);
+  ::setenv("OMPI_MCA_odls_base_sigkill_timeout", "4", 1);
+  EXPECT_EQ(stop_grace_within_launcher(5.0), 2.0);
+  ::setenv("OMPI_MCA_odls_base_sigkill_timeout", "30", 1);
+  EXPECT_EQ(stop_grace_within_launcher(5.0), 5.0);
+  world ? ::setenv("OMPI_COMM_WORLD_SIZE", world->c_str(), 1) : ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  kill ? ::setenv("OMPI_MCA_odls_base_sigkill_timeout", kill->c_str(), 1)
+       : ::unsetenv("OMPI_MCA_odls_base_sigkill_timeout");
 }
 
 }  // namespace
