@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD_DIR=build-asan
-export CMAKE_ARGS="-DLACOS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLACOS_BUILD_BENCHMARKS=OFF"
+# The fuzz targets are sanitized builds of their own (tests/fuzz): not built twice.
+export CMAKE_ARGS="-DLACOS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLACOS_BUILD_BENCHMARKS=OFF -DLACOS_BUILD_FUZZERS=OFF"
 launch/setup.sh
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:fast_unwind_on_malloc=0"

@@ -294,6 +294,19 @@ TEST(ConfigSchema, EveryDefaultTypeChecks) {
   EXPECT_NE(describe_schema().find("optim.min_8bit_size"), std::string::npos);
 }
 
+TEST_F(ComposeTest, GroupOptionsAreNamesInsideConf) {
+  fs::create_directories(dir_ / "secret");
+  test::write_bytes(dir_ / "secret" / "key.yaml", "name: stolen\n");
+  for (const char* option : {"../../secret/key", "..", "a/b"}) {
+    try {
+      compose("defaults:\n  - model: small\n", {std::string("model=") + option});
+      ADD_FAILURE() << option << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("is not a config name"), std::string::npos) << option << ": " << e.what();
+    }
+  }
+}
+
 // Hostile experiment files and overrides: bounded before they cost memory or time.
 TEST(HostileConfig, AliasExpansionIsBounded) {
   // Nine levels of ten aliases: 10^9 values once expanded ("billion laughs").

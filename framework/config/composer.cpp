@@ -64,6 +64,15 @@ std::vector<std::string> ExperimentComposer::group_options(const std::string& gr
 }
 
 ConfigNode ExperimentComposer::load_group_option(const DefaultEntry& entry) const {
+  // Options and groups are file names inside conf/: "model=../../secrets" must not read (and echo
+  // in errors) files elsewhere.
+  for (const std::string* name : {&entry.group, &entry.option}) {
+    if (name->find('/') != std::string::npos || name->find('\\') != std::string::npos || *name == ".." ||
+        *name == "." || (name->empty() && name == &entry.option)) {
+      fail("{}: '{}' is not a config name (a file name inside {}/, without '/' or '..')", entry.origin, *name,
+           conf_dir_.string());
+    }
+  }
   const fs::path path =
       entry.group.empty() ? conf_dir_ / (entry.option + ".yaml") : conf_dir_ / entry.group / (entry.option + ".yaml");
   if (fs::is_regular_file(path)) return load_config_file(path);
