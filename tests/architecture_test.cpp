@@ -1,13 +1,16 @@
 // The shape of the code base: where a process sits in the job comes from one place, and the
 // layer check (launch/check_layers.py, ctest Architecture.LayersLookDown) fails on an include
 // that runs back up.
+#include "distributed/blocking_call_watchdog.h"
 #include "distributed/process_placement.h"
 #include "test_support.h"
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-
-#include <cstdlib>
 
 namespace lacos {
 namespace {
@@ -47,6 +50,20 @@ TEST(LayerCheck, FailsOnAnIncludeThatRunsBackUp) {
       << upward.output;
   test::write_bytes(dir / "framework/gadgets/x.h", "\n");  // a folder without a layer
   EXPECT_NE(test::run_command(command).output.find("folder 'gadgets' has no layer"), std::string::npos);
+}
+
+TEST(BlockingCallWatchdog, EndsAProcessWhoseCallNeverReturns) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const BlockingCallWatchdog watchdog("rank 1: MPI_Comm_dup", /*seconds=*/0.2);
+        std::this_thread::sleep_for(std::chrono::seconds(10));  // a call that never returns
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(1), "rank 1: MPI_Comm_dup did not complete within 0.2 s");
+  const auto start = std::chrono::steady_clock::now();
+  { const BlockingCallWatchdog quick("quick", /*seconds=*/30); }  // returned at once: stands down
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace

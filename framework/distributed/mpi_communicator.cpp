@@ -1,5 +1,6 @@
 #include "distributed/mpi_communicator.h"
 
+#include "distributed/blocking_call_watchdog.h"
 #include "distributed/process_placement.h"
 
 #include "core/stop_signal.h"
@@ -50,7 +51,13 @@ MpiCommunicator::MpiCommunicator(CollectiveOptions options) : options_(options) 
   MPI_Initialized(&initialized);
   if (!initialized) fail("the MPI communicator needs MPI initialised (lacos-exp does this; start it with mpirun)");
   // A private communicator whose errors return instead of aborting, so they become exceptions.
-  MPI_Comm_dup(MPI_COMM_WORLD, &comm_);
+  set_blocking_call_timeout(options_.timeout_seconds);  // MPI_Finalize at exit gets the same bound
+  {
+    int world_rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+    const BlockingCallWatchdog watchdog(fmt::format("rank {}: MPI_Comm_dup", world_rank), options_.timeout_seconds);
+    MPI_Comm_dup(MPI_COMM_WORLD, &comm_);
+  }
   MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);

@@ -1,5 +1,7 @@
 #include "distributed/mpi_environment.h"
 
+#include "distributed/blocking_call_watchdog.h"
+
 #include "core/error.h"
 
 #include <mpi.h>
@@ -22,7 +24,11 @@ MpiEnvironment::~MpiEnvironment() {
   if (!owns_) return;
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
+  if (finalized) return;
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  const BlockingCallWatchdog watchdog(fmt::format("rank {}: MPI_Finalize", rank));
+  MPI_Finalize();
 }
 
 void abort_job(int exit_code) {

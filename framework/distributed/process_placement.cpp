@@ -1,5 +1,9 @@
 #include "distributed/process_placement.h"
 
+#include "distributed/blocking_call_watchdog.h"
+
+#include <fmt/format.h>
+
 #include "core/error.h"
 
 #include <mpi.h>
@@ -36,7 +40,10 @@ ProcessPlacement from_mpi() {
   MPI_Comm_size(MPI_COMM_WORLD, &p.size);
   // Ranks that share memory are the ranks of one node.
   MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, p.rank, MPI_INFO_NULL, &node);
+  {
+    const BlockingCallWatchdog watchdog(fmt::format("rank {}: MPI_Comm_split_type", p.rank));
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, p.rank, MPI_INFO_NULL, &node);
+  }
   MPI_Comm_rank(node, &p.local_rank);
   MPI_Comm_size(node, &p.local_size);
   MPI_Comm_free(&node);
