@@ -38,6 +38,21 @@ pid_t process_with_environment(const std::string& a, const std::string& b) {
   return 0;
 }
 
+// Waits up to `max_seconds` for the background job `pid` to end, then kills it; its wait status.
+int wait_or_kill(pid_t pid, int max_seconds) {
+  int status = 0;
+  pid_t waited = 0;
+  for (int i = 0; i < max_seconds * 100 && waited == 0; ++i) {
+    waited = ::waitpid(pid, &status, WNOHANG);
+    if (waited == 0) ::usleep(10000);
+  }
+  if (waited == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  return status;
+}
+
 std::string summary_string(const fs::path& h5, const char* key) {
   return std::get<std::string>(read_h5_attributes(h5, "/summary").at(key));
 }
@@ -129,17 +144,8 @@ TEST_F(DistributedRunTest, KilledRankEndsTheJobAndTheRunContinuesOnOneRank) {
   ASSERT_GT(rank1, 0) << "rank 1 not found";
   const auto killed = std::chrono::steady_clock::now();
   ::kill(rank1, SIGKILL);
-  int status = 0;
-  pid_t waited = 0;
-  for (int i = 0; i < 9000 && waited == 0; ++i) {  // at most 90 s, then the test kills the job itself
-    waited = ::waitpid(pid, &status, WNOHANG);
-    if (waited == 0) ::usleep(10000);
-  }
+  const int status = wait_or_kill(pid, /*max_seconds=*/90);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
-  if (waited == 0) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-  }
   const std::string log = test::read_bytes(dir_ / "mpirun.log");
   EXPECT_LT(seconds, 60.0) << log;
   EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
@@ -258,17 +264,8 @@ class NetworkFaultTest : public DistributedRunTest {
     EXPECT_TRUE(fs::exists(out / "run" / "checkpoint-00000010.h5")) << test::read_bytes(out.string() + ".log");
     fault();
     const auto start = std::chrono::steady_clock::now();
-    int status = 0;
-    pid_t waited = 0;
-    for (int i = 0; i < 12000 && waited == 0; ++i) {  // at most 120 s, then the test ends it
-      waited = ::waitpid(pid, &status, WNOHANG);
-      if (waited == 0) ::usleep(10000);
-    }
+    const int status = wait_or_kill(pid, /*max_seconds=*/120);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (waited == 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-    }
     EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << test::read_bytes(out.string() + ".log");
     return seconds;
   }
