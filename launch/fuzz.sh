@@ -5,6 +5,7 @@
 #   launch/fuzz.sh seeds                       # seed corpora from ../shared and the fixtures
 #   launch/fuzz.sh campaign [TARGET...]        # fuzz each target to FUZZ_RUNS executions (default 10M)
 #                                              # or FUZZ_SECONDS seconds, whichever comes first
+#   launch/fuzz.sh totals                      # executions per target over all campaigns so far
 #   launch/fuzz.sh replay TARGET               # every seed, corpus and regression input once (ctest)
 #   launch/fuzz.sh smoke TARGET [SECONDS]      # a short fuzz run from the seeds (ctest; default 15 s)
 #
@@ -55,8 +56,11 @@ inputs() {
 
 case ${1:-} in
   build)
+    # The checkpoint target links the main build's LibTorch.
+    torch_dir=$(sed -n 's/^Torch_DIR:PATH=//p' "$root/$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)
+    [ -n "$torch_dir" ] || { echo "fuzz.sh: configure the main build first (launch/setup.sh): it finds LibTorch" >&2; exit 1; }
     cmake -S tests/fuzz -B "$fuzz_dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-      -DLACOS_FMT_INCLUDE_DIR="$root/$BUILD_DIR/fmt-include" >/dev/null
+      -DLACOS_FMT_INCLUDE_DIR="$root/$BUILD_DIR/fmt-include" -DTorch_DIR="$torch_dir" >/dev/null
     cmake --build "$fuzz_dir" -j "$(nproc)"
     ;;
   seeds)
@@ -75,7 +79,26 @@ case ${1:-} in
     [ -d "$fuzz_dir/corpus/$target" ] && folders+=("$fuzz_dir/corpus/$target")
     [ ${#folders[@]} -gt 0 ] || { echo "fuzz.sh: no inputs for $target (launch/fuzz.sh seeds)" >&2; exit 1; }
     # -runs=0: run every input once and stop; a crash, leak or escaped exception fails the test.
-    exec "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs=0 "${folders[@]}"
+    # A failing input is written under findings/, never into the working folder.
+    mkdir -p "$fuzz_dir/findings/$target"
+    exec "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs=0 -artifact_prefix="$fuzz_dir/findings/$target/" \
+      "${folders[@]}"
+    ;;
+  totals)
+    # Campaigns continue from the kept corpus, so their executions add up per target.
+    [ -f "$fuzz_dir/campaign.tsv" ] || { echo "fuzz.sh: no campaign yet ($fuzz_dir/campaign.tsv)" >&2; exit 1; }
+    awk -F'\t' -v goal="$FUZZ_RUNS" '
+      { runs[$1] += $2; secs[$1] += $3; found[$1] += $4; if (!($1 in order)) order[$1] = ++n }
+      END {
+        printf "%-16s %14s %9s %9s %8s  %s\n", "target", "executions", "seconds", "per sec", "findings", "to the goal"
+        for (t in order) names[order[t]] = t
+        for (i = 1; i <= n; ++i) {
+          t = names[i]
+          left = goal - runs[t]
+          printf "%-16s %14d %9d %9.0f %8d  %s\n", t, runs[t], secs[t], secs[t] ? runs[t] / secs[t] : 0, found[t],
+                 (left > 0 ? left " left" : "reached")
+        }
+      }' "$fuzz_dir/campaign.tsv"
     ;;
   smoke)
     target=${2:?target}

@@ -163,10 +163,12 @@ def main():
     for line in overrides + ["model=a,b,c", "x='quoted,comma'", "y=[a,b],c", "z=range(10)", "w=range(0.5,2,0.25)"]:
         put(out, "overrides", line)
 
-    # run_h5's input chooses the objects of a valid HDF5 file (tests/fuzz/h5_generator.h): any bytes
-    # describe some file, so its seeds are fixed pseudo-random bytes.
-    for i in range(8):
-        put(out, "run_h5", b"".join(hashlib.sha256(f"run_h5 seed {i}.{j}".encode()).digest() for j in range(8)))
+    # run_h5's and checkpoint_h5's input chooses the objects of a valid HDF5 file
+    # (tests/fuzz/h5_generator.h): any bytes describe some file, so their seeds are fixed
+    # pseudo-random bytes.
+    for target in ("run_h5", "checkpoint_h5"):
+        for i in range(8):
+            put(out, target, b"".join(hashlib.sha256(f"{target} seed {i}.{j}".encode()).digest() for j in range(8)))
 
     print(f"fuzz_seeds.py: {sum(1 for _ in out.rglob('*') if _.is_file())} seeds in {out}")
 

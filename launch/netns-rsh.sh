@@ -7,9 +7,12 @@ while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do shift; done  # ssh options, if Op
 host=${1:?host}
 shift
 for ns in $(ip netns list | cut -d' ' -f1); do
-  if ip -n "$ns" -o addr show | grep -q "inet $host/"; then
-    exec ip netns exec "$ns" sh -c "$*"
-  fi
+  # Not `ip ... | grep -q`: grep exits at the first match, ip may then die of SIGPIPE, and under
+  # pipefail the match counts as a miss (seen under load).
+  addresses=$(ip -n "$ns" -o addr show 2>/dev/null || true)
+  case $addresses in
+    *"inet $host/"*) exec ip netns exec "$ns" sh -c "$*" ;;
+  esac
 done
 echo "netns-rsh.sh: no network namespace has address $host" >&2
 exit 255

@@ -3,6 +3,7 @@
 #include "core/file_io.h"
 #include "core/error.h"
 #include "core/json_file.h"
+#include "core/path_status.h"
 #include "io/gzip.h"
 #include "test_support.h"
 
@@ -56,6 +57,24 @@ TEST(FileIo, GzipOutputIsBounded) {
     EXPECT_NE(std::string(e.what()).find("bomb.gz: decompresses to more than 50000 bytes"), std::string::npos)
         << e.what();
   }
+}
+
+// Paths from users and files (model.path, config names) may be anything: a missing one is an
+// answer, a name the system refuses is an Error naming it (std::filesystem threw filesystem_error,
+// an internal error; found by the experiment fuzzer).
+TEST(FileIo, PathChecksAnswerOrNameThePath) {
+  const test::TempDir temp;
+  const fs::path& folder = temp.path();
+  write_file_bytes(folder / "file.txt", "x");
+  EXPECT_TRUE(is_folder(folder));
+  EXPECT_TRUE(is_file(folder / "file.txt"));
+  EXPECT_FALSE(is_folder(folder / "file.txt"));
+  EXPECT_FALSE(path_exists(folder / "missing"));
+  EXPECT_FALSE(is_file(folder / "file.txt" / "below-a-file"));  // ENOTDIR is "not there" too
+  const fs::path too_long = folder / (std::string(300, 'm') + ".yaml");
+  EXPECT_ERROR_CONTAINS(is_file(too_long),
+                        std::string(300, 'm') + ".yaml: cannot look up this path: File name too long");
+  EXPECT_ERROR_CONTAINS(path_exists(too_long), "File name too long");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "io/run_h5.h"
+#include "io/tensor_h5.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
@@ -142,6 +143,28 @@ TEST(H5File, ShapesTheFileClaimsAreChecked) {
     EXPECT_NE(std::string(e.what()).find("/steps"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("than the file"), std::string::npos) << e.what();
   }
+}
+
+// A checkpoint tensor of shape [0, 2^40, 2^40] holds no element, but a tensor of that shape has
+// strides beyond int64: LibTorch threw its own error ("Stride calculation overflowed"), reported
+// as an internal error (found by the checkpoint_h5 fuzzer). Refused as larger than the file.
+TEST(H5File, EmptyShapesWithHugeDimensionsAreRefused) {
+  test::TempDir dir;
+  const fs::path path = dir / "checkpoint.h5";
+  {
+    const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t group = H5Gcreate2(file, "tensors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const hsize_t dims[3] = {0, hsize_t{1} << 40, hsize_t{1} << 40};
+    const hid_t space = H5Screate_simple(3, dims, nullptr);
+    const hid_t dataset = H5Dcreate2(group, "lora_A", H5T_NATIVE_FLOAT, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ASSERT_GE(dataset, 0);
+    H5Dclose(dataset);
+    H5Sclose(space);
+    H5Gclose(group);
+    H5Fclose(file);
+  }
+  EXPECT_ERROR_CONTAINS(read_tensor_h5(path), "/tensors/lora_A");
+  EXPECT_ERROR_CONTAINS(read_tensor_h5(path), "more elements than the file holds");
 }
 
 // Resuming loads the checkpoints run.h5 lists and rotation deletes them: a crafted run.h5 must

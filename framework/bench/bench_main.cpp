@@ -16,6 +16,7 @@
 #include "core/device_transfer.h"
 #include "core/dtype.h"
 #include "core/host_sync.h"
+#include "core/path_status.h"
 #include "core/process_memory.h"
 #include "distributed/communicator.h"
 #include "distributed/process_placement.h"
@@ -97,7 +98,7 @@ double mean_seconds(const torch::Device& device, int warmup, int repeats, Body&&
 
 // A BLOOM of a named shape with random weights, or (a shape that is a folder) a HF model folder.
 BloomModel open_model(const std::string& shape, const Workload& w) {
-  if (std::filesystem::is_directory(shape)) {
+  if (is_folder(shape)) {
     ModelLoadOptions options;
     options.dtype = w.dtype;
     options.device = w.device;

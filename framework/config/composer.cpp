@@ -4,6 +4,7 @@
 #include "config/did_you_mean.h"
 #include "config/interpolation.h"
 #include "core/error.h"
+#include "core/path_status.h"
 
 #include <fmt/ranges.h>
 #include <algorithm>
@@ -50,12 +51,12 @@ bool ExperimentComposer::is_group(const std::string& key) const {
   if (key.find('.') != std::string::npos) return false;
   for (const DefaultEntry& entry : defaults_)
     if (entry.group == key) return true;
-  return !conf_dir_.empty() && fs::is_directory(conf_dir_ / key);
+  return !conf_dir_.empty() && is_folder(conf_dir_ / key);
 }
 
 std::vector<std::string> ExperimentComposer::group_options(const std::string& group) const {
   std::vector<std::string> options;
-  if (conf_dir_.empty() || !fs::is_directory(conf_dir_ / group)) return options;
+  if (conf_dir_.empty() || !is_folder(conf_dir_ / group)) return options;
   for (const auto& entry : fs::directory_iterator(conf_dir_ / group)) {
     if (entry.path().extension() == ".yaml") options.push_back(entry.path().stem().string());
   }
@@ -75,7 +76,7 @@ ConfigNode ExperimentComposer::load_group_option(const DefaultEntry& entry) cons
   }
   const fs::path path =
       entry.group.empty() ? conf_dir_ / (entry.option + ".yaml") : conf_dir_ / entry.group / (entry.option + ".yaml");
-  if (fs::is_regular_file(path)) return load_config_file(path);
+  if (is_file(path)) return load_config_file(path);
   if (entry.group.empty()) fail("{}: config '{}' not found (looked for {})", entry.origin, entry.option, path.string());
   const std::vector<std::string> options = group_options(entry.group);
   const std::string known = fmt::format("{}", fmt::join(options, ", "));

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/path_status.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -153,7 +154,7 @@ ConfigNode parse_config_text(const std::string& text, const std::string& file) {
 }
 
 ConfigNode load_config_file(const std::filesystem::path& path) {
-  if (!std::filesystem::is_regular_file(path)) fail("{}: config file not found", path.string());
+  if (!is_file(path)) fail("{}: config file not found", path.string());
   constexpr std::uint64_t kMaxConfigFileBytes = 16 << 20;
   return parse_config_text(read_file_bytes(path, "config file", kMaxConfigFileBytes), path.string());
 }

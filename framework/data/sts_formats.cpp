@@ -1,6 +1,7 @@
 // The STS formats other than the plain TSV (data/sts_file.h).
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/path_status.h"
 #include "data/csv.h"
 #include "data/sts_file.h"
 #include "data/text_lines.h"
@@ -132,10 +133,10 @@ std::string subset_name(const std::string& input_name) {
 // The gold file of a SemEval input: beside it (STS12-16) or in a sibling folder (STS17 keeps
 // them in STS2017.gs/ next to STS2017.eval.v1.1/). Empty when not found.
 fs::path find_gold(const fs::path& input, const std::string& gold) {
-  if (fs::exists(input.parent_path() / gold)) return input.parent_path() / gold;
+  if (path_exists(input.parent_path() / gold)) return input.parent_path() / gold;
   std::error_code error;
   for (const auto& sibling : fs::directory_iterator(input.parent_path().parent_path(), error)) {
-    if (sibling.is_directory() && fs::exists(sibling.path() / gold)) return sibling.path() / gold;
+    if (sibling.is_directory() && path_exists(sibling.path() / gold)) return sibling.path() / gold;
   }
   return {};
 }
@@ -144,7 +145,7 @@ fs::path find_gold(const fs::path& input, const std::string& gold) {
 
 StsSet read_sts_file(const fs::path& path) {
   const std::string name = path.filename().string();
-  if (!fs::exists(path)) fail("{}: cannot open STS file: no such file", path.string());
+  if (!path_exists(path)) fail("{}: cannot open STS file: no such file", path.string());
   const std::string gold = gold_name(name);
   if (!gold.empty()) {
     const fs::path gold_path = find_gold(path, gold);
@@ -162,12 +163,12 @@ StsSet read_sts_file(const fs::path& path) {
 }
 
 std::vector<StsSet> read_sts_year(const fs::path& folder) {
-  if (!fs::is_directory(folder)) fail("{}: STS year folder not found", folder.string());
+  if (!is_folder(folder)) fail("{}: STS year folder not found", folder.string());
   std::vector<fs::path> inputs;
   for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string name = entry.path().filename().string();
     if (name.find(".input.") != std::string::npos && name.size() > 4 && name.compare(name.size() - 4, 4, ".txt") == 0 &&
-        fs::exists(folder / gold_name(name))) {
+        path_exists(folder / gold_name(name))) {
       inputs.push_back(entry.path());
     }
   }

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <climits>
+#include <mutex>
 #include <thread>
 
 namespace lacos {
@@ -44,7 +45,20 @@ void check_contiguous(const torch::Tensor& tensor, const char* what) {
   if (!tensor.is_contiguous()) fail("{}: the tensor must be contiguous (shape {})", what, c10::str(tensor.sizes()));
 }
 
+// The buffers of collectives given up on. Never freed (the process ends soon after a timeout), and
+// reachable from a static, so leak checkers do not count them.
+std::mutex abandoned_mutex;
+std::vector<torch::Tensor>& abandoned_buffers() {
+  static auto* buffers = new std::vector<torch::Tensor>();
+  return *buffers;
+}
+
 }  // namespace
+
+std::size_t MpiCommunicator::abandoned_buffer_count() {
+  const std::lock_guard<std::mutex> lock(abandoned_mutex);
+  return abandoned_buffers().size();
+}
 
 MpiCommunicator::MpiCommunicator(CollectiveOptions options) : options_(options) {
   int initialized = 0;
@@ -135,12 +149,20 @@ void MpiCommunicator::wait(const std::string& what, const std::function<bool()>&
   }
 }
 
-void MpiCommunicator::wait_request(MPI_Request& request, const std::string& what) {
-  wait(what, [&] {
-    int complete = 0;
-    check_mpi(MPI_Test(&request, &complete, MPI_STATUS_IGNORE), what);
-    return complete != 0;
-  });
+void MpiCommunicator::wait_request(MPI_Request& request, const std::string& what,
+                                   std::initializer_list<torch::Tensor> buffers) {
+  const auto keep_buffers = [&] {
+    const std::lock_guard<std::mutex> lock(abandoned_mutex);
+    abandoned_buffers().insert(abandoned_buffers().end(), buffers.begin(), buffers.end());
+  };
+  wait(
+      what,
+      [&] {
+        int complete = 0;
+        check_mpi(MPI_Test(&request, &complete, MPI_STATUS_IGNORE), what);
+        return complete != 0;
+      },
+      keep_buffers);
 }
 
 void MpiCommunicator::reduce_sum_raw(torch::Tensor& buffer) {
@@ -157,7 +179,7 @@ void MpiCommunicator::reduce_sum_raw(torch::Tensor& buffer) {
   check_mpi(MPI_Iallreduce(MPI_IN_PLACE, buffer.data_ptr(), static_cast<int>(buffer.numel()), reduce_type(buffer),
                            MPI_SUM, comm_, &request),
             "all-reduce");
-  wait_request(request, "all-reduce");
+  wait_request(request, "all-reduce", {buffer});
 }
 
 void MpiCommunicator::gather_raw(const torch::Tensor& send, torch::Tensor& receive) {
@@ -165,14 +187,14 @@ void MpiCommunicator::gather_raw(const torch::Tensor& send, torch::Tensor& recei
   MPI_Request request;
   check_mpi(MPI_Iallgather(send.data_ptr(), bytes, MPI_BYTE, receive.data_ptr(), bytes, MPI_BYTE, comm_, &request),
             "all-gather");
-  wait_request(request, "all-gather");
+  wait_request(request, "all-gather", {send, receive});
 }
 
 void MpiCommunicator::broadcast_raw(torch::Tensor& buffer, int root) {
   MPI_Request request;
   check_mpi(MPI_Ibcast(buffer.data_ptr(), byte_count(buffer, "broadcast"), MPI_BYTE, root, comm_, &request),
             "broadcast");
-  wait_request(request, "broadcast");
+  wait_request(request, "broadcast", {buffer});
 }
 
 void MpiCommunicator::all_reduce_sum_(torch::Tensor& tensor) {
@@ -212,7 +234,7 @@ void MpiCommunicator::broadcast_(torch::Tensor& tensor, int root) {
 void MpiCommunicator::barrier() {
   MPI_Request request;
   check_mpi(MPI_Ibarrier(comm_, &request), "barrier");
-  wait_request(request, "barrier");
+  wait_request(request, "barrier", {});
 }
 
 std::string MpiCommunicator::broadcast_text(const std::string& text, int root) {

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <functional>
+#include <initializer_list>
 
 namespace lacos {
 
@@ -51,6 +52,8 @@ class MpiCommunicator : public Communicator {
   std::vector<std::string> all_gather_text(const std::string& text) override;
   bool any(bool flag) override;
   bool forced() const override { return options_.force; }
+  // How many tensors abandoned collectives keep alive in this process (see wait_request).
+  static std::size_t abandoned_buffer_count();
 
  protected:
   // Whether the raw calls below take tensors on `device` directly; others are staged through host memory.
@@ -71,7 +74,10 @@ class MpiCommunicator : public Communicator {
   const CollectiveOptions options_;
 
  private:
-  void wait_request(MPI_Request& request, const std::string& what);
+  // Waits for `request`; on giving up, `buffers` (the tensors the request reads or writes) are
+  // kept alive for the rest of the process: MPI cannot cancel a started collective, and a peer
+  // that wakes up later still completes it into this rank's memory.
+  void wait_request(MPI_Request& request, const std::string& what, std::initializer_list<torch::Tensor> buffers);
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0;

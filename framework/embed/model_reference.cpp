@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/json_file.h"
+#include "core/path_status.h"
 
 namespace lacos {
 
@@ -18,9 +19,9 @@ const Pooling kPoolings[] = {Pooling::Mean, Pooling::WeightedMean, Pooling::Last
 ModelReference resolve_model_reference(const fs::path& folder) {
   ModelReference reference;
   reference.model = folder;
-  if (!fs::exists(folder / "modules.json")) return reference;
+  if (!path_exists(folder / "modules.json")) return reference;
   const fs::path adapter_config = folder / "adapter_config.json";
-  if (!fs::exists(adapter_config)) {
+  if (!path_exists(adapter_config)) {
     fail(
         "{}: a sentence-transformers folder without adapter_config.json; lacos reads the folders it exports "
         "(a LoRA adapter over a base model named by base_model_name_or_path)",
@@ -31,14 +32,14 @@ ModelReference resolve_model_reference(const fs::path& folder) {
     fail("{}: key 'base_model_name_or_path' (the base model folder) is missing", adapter_config.string());
   }
   fs::path base = adapter["base_model_name_or_path"].get<std::string>();
-  if (base.is_relative() && !fs::exists(base)) base = folder / base;
-  if (!fs::is_directory(base)) {
+  if (base.is_relative() && !path_exists(base)) base = folder / base;
+  if (!is_folder(base)) {
     fail("{}: base model folder {} (base_model_name_or_path) not found", adapter_config.string(), base.string());
   }
   reference.model = base;
   reference.adapter = folder;
   const fs::path pooling_config = folder / "1_Pooling" / "config.json";
-  if (fs::exists(pooling_config)) {
+  if (path_exists(pooling_config)) {
     const Json pooling = read_json_file(pooling_config);
     for (std::size_t i = 0; i < 3; ++i) {
       if (pooling.value(kPoolingKeys[i], false)) reference.pooling = kPoolings[i];
@@ -47,7 +48,7 @@ ModelReference resolve_model_reference(const fs::path& folder) {
       fail("{}: no pooling mode lacos supports is set (mean, weightedmean, lasttoken)", pooling_config.string());
   }
   const fs::path st_config = folder / "sentence_bert_config.json";
-  if (fs::exists(st_config)) {
+  if (path_exists(st_config)) {
     const Json config = read_json_file(st_config);
     if (config.contains("max_seq_length") && config["max_seq_length"].is_number_integer()) {
       reference.max_length = config["max_seq_length"].get<std::int64_t>();

@@ -1,6 +1,7 @@
 #include "embed/sentence_encoder.h"
 
 #include "core/error.h"
+#include "core/path_status.h"
 #include "distributed/communicator.h"
 #include "lora/apply_lora.h"
 #include "lora/peft_adapter.h"
@@ -34,10 +35,9 @@ SentenceEncoder::SentenceEncoder(BloomModel model, std::shared_ptr<const Tokeniz
 SentenceEncoder SentenceEncoder::from_folder(const std::filesystem::path& folder, const ModelLoadOptions& load,
                                              const EncoderOptions& options,
                                              const std::optional<std::filesystem::path>& adapter) {
-  if (!std::filesystem::is_directory(folder)) fail("{}: model folder not found", folder.string());
+  if (!is_folder(folder)) fail("{}: model folder not found", folder.string());
   const auto tokenizer_path = folder / "tokenizer.json";
-  if (!std::filesystem::exists(tokenizer_path))
-    fail("{}: tokenizer.json not found in the model folder", folder.string());
+  if (!path_exists(tokenizer_path)) fail("{}: tokenizer.json not found in the model folder", folder.string());
   auto tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(tokenizer_path));
   BloomModel model = load_bloom(folder, load);
   if (adapter) {

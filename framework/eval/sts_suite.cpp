@@ -1,11 +1,13 @@
 #include "eval/sts_suite.h"
 
+#include "core/path_status.h"
+
 namespace lacos {
 
 StsSuite StsSuite::read(const std::vector<std::filesystem::path>& paths) {
   StsSuite suite;
   for (const auto& path : paths) {
-    if (std::filesystem::is_directory(path)) {
+    if (is_folder(path)) {
       suite.years.emplace_back(path.filename().string(), read_sts_year(path));
     } else {
       suite.files.push_back(read_sts_file(path));

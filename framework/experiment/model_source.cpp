@@ -1,6 +1,7 @@
 #include "experiment/model_source.h"
 
 #include "core/error.h"
+#include "core/path_status.h"
 #include "model/random_init.h"
 #include "tokenizer/synthetic_tokenizer.h"
 
@@ -9,11 +10,11 @@ namespace lacos {
 namespace fs = std::filesystem;
 
 bool uses_random_stand_in(const ModelSource& source) {
-  return !fs::is_directory(source.path) && source.random_init_if_missing;
+  return !is_folder(source.path) && source.random_init_if_missing;
 }
 
 void check_model_available(const ModelSource& source, const std::string& origin) {
-  if (fs::is_directory(source.path) || source.random_init_if_missing) return;
+  if (is_folder(source.path) || source.random_init_if_missing) return;
   const std::string hub_id =
       source.hub_id.empty() && source.name.rfind("bloom-", 0) == 0 ? "bigscience/" + source.name : source.hub_id;
   const std::string hint = hub_id.empty()

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/path_status.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -52,11 +53,11 @@ void RunCheckpoints::save_if_best(const TrainingCheckpoint& checkpoint, RunRecor
 std::optional<fs::path> RunCheckpoints::latest(const RunRecord* record) const {
   if (record != nullptr) {
     for (auto it = record->checkpoints.rbegin(); it != record->checkpoints.rend(); ++it) {
-      if (fs::is_regular_file(folder_ / it->second)) return folder_ / it->second;
+      if (is_file(folder_ / it->second)) return folder_ / it->second;
     }
   }
   std::optional<fs::path> newest;
-  if (!fs::is_directory(folder_)) return newest;
+  if (!is_folder(folder_)) return newest;
   for (const auto& entry : fs::directory_iterator(folder_)) {
     const std::string name = entry.path().filename().string();
     if (is_checkpoint_file_name(name) && (!newest || name > newest->filename().string())) {

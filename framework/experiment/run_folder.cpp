@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/path_status.h"
 
 #include <fmt/ranges.h>
 #include <sys/file.h>
@@ -22,7 +23,7 @@ namespace {
 // set aside (its history is lost; the checkpoints still let the run continue).
 std::optional<RunRecord> read_previous(const fs::path& folder, const std::string& config_yaml, RunLog& log) {
   const fs::path path = folder / "run.h5";
-  if (!fs::exists(path)) return std::nullopt;
+  if (!path_exists(path)) return std::nullopt;
   RunRecord record;
   try {
     record = read_run_h5(path);

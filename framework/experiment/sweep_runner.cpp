@@ -5,6 +5,7 @@
 #include "config/sweep_plan.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/path_status.h"
 #include "core/stop_signal.h"
 #include "distributed/make_communicator.h"
 #include "distributed/process_placement.h"
@@ -36,7 +37,7 @@ void check_inputs_exist(const RunJob& job) {
   const std::string origin = fmt::format("run {}", job.name);
   check_model_available(job.settings.model, origin);
   auto check = [&](const fs::path& path, const char* key) {
-    if (!fs::exists(path)) {
+    if (!path_exists(path)) {
       fail(
           "{}: {} file {} not found (data.root = {}; set LACOS_DATA or data.root, or fetch the public datasets with "
           "launch/download-data.sh)",
@@ -91,11 +92,11 @@ RunJob job_from_folder(const fs::path& folder) {
 }
 
 std::vector<RunJob> jobs_to_resume(const fs::path& folder) {
-  if (!fs::is_directory(folder)) fail("--resume {}: no such folder", folder.string());
-  if (fs::exists(folder / "config.yaml")) return {job_from_folder(folder)};
+  if (!is_folder(folder)) fail("--resume {}: no such folder", folder.string());
+  if (path_exists(folder / "config.yaml")) return {job_from_folder(folder)};
   std::vector<fs::path> runs;
   for (const auto& entry : fs::directory_iterator(folder)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "config.yaml")) runs.push_back(entry.path());
+    if (entry.is_directory() && path_exists(entry.path() / "config.yaml")) runs.push_back(entry.path());
   }
   if (runs.empty())
     fail("--resume {}: neither a run folder (config.yaml) nor a sweep folder holding runs", folder.string());
@@ -174,7 +175,7 @@ int run_sweep(const SweepRequest& request) {
       for (const std::string& difference : differences[i]) std::cout << "        " << difference << "\n";
       if (uses_random_stand_in(jobs[i].settings.model)) {
         std::cout << "        (model folder absent: a random-initialised stand-in will be used)\n";
-      } else if (!fs::is_directory(jobs[i].settings.model.path)) {
+      } else if (!is_folder(jobs[i].settings.model.path)) {
         std::cout << "        (model folder absent: this run would stop; see model.hub_id for the download)\n";
       }
     }
@@ -206,7 +207,7 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
     // Every run's configuration now, not when the run starts: `--resume` on the sweep folder then
     // finds the runs that never started as well, and a sweep killed in its first run completes.
     for (const RunJob& job : jobs) {
-      if (!fs::exists(job.folder / "config.yaml")) write_run_configuration(job);
+      if (!path_exists(job.folder / "config.yaml")) write_run_configuration(job);
     }
     std::fprintf(stderr, "lacos-exp: %zu run(s), %d rank(s), %d thread(s) per rank, results in %s\n", jobs.size(),
                  control.size(), threads.threads, sweep.string().c_str());

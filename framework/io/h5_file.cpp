@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/path_status.h"
 
 #include <fmt/format.h>
 
@@ -141,12 +142,16 @@ std::vector<std::uint64_t> H5Dataset::shape() const {
 std::uint64_t H5Dataset::elements_within_file(std::size_t element_bytes) const {
   std::error_code error;
   const std::uint64_t file_bytes = fs::file_size(file_, error);
-  std::uint64_t elements = 1;
+  // The product of the non-zero dimensions is bounded too: a shape such as [0, 2^60, 2^60] holds no
+  // element, but the strides of a tensor of that shape overflow (found by the checkpoint fuzzer).
+  std::uint64_t spanned = 1;
+  bool empty = false;
   for (const std::uint64_t size : shape()) {
-    if (size != 0 && elements > file_bytes / size)
-      fail_here("read: its shape claims more elements than the file holds");
-    elements *= size;
+    empty = empty || size == 0;
+    if (size != 0 && spanned > file_bytes / size) fail_here("read: its shape claims more elements than the file holds");
+    if (size != 0) spanned *= size;
   }
+  const std::uint64_t elements = empty ? 0 : spanned;
   if (error || (element_bytes > 0 && elements > file_bytes / element_bytes)) {
     fail_here(fmt::format("read: {} elements of {} bytes are more than the file's {} bytes", elements, element_bytes,
                           file_bytes));
@@ -302,7 +307,7 @@ H5File H5File::create(const fs::path& path) {
 
 H5File H5File::open_read_only(const fs::path& path, const char* what) {
   silence_hdf5_errors();
-  if (!fs::is_regular_file(path)) fail("{}: no such {}", path.string(), what);
+  if (!is_file(path)) fail("{}: no such {}", path.string(), what);
   H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) fail("{}: not a readable HDF5 {} (not an HDF5 file, or damaged: truncated?)", path.string(), what);
   return H5File(path, fs::path(), std::move(file));

@@ -79,7 +79,9 @@ class H5Dataset : public H5Object {
  public:
   std::vector<std::uint64_t> shape() const;
   // The number of elements, after checking that `element_bytes` each fit in the file as it is on
-  // disk: a crafted file cannot make lacos allocate more than the file holds.
+  // disk, and that the product of the non-zero dimensions does too (a tensor of shape [0, 2^60,
+  // 2^60] holds nothing, but its strides overflow): a crafted file cannot make lacos allocate more
+  // than the file holds.
   std::uint64_t elements_within_file(std::size_t element_bytes) const;
   H5Handle type() const;  // the dataset's stored type
   // Reads the whole dataset converted to `memory_type` into `out` (shape().product() elements).

@@ -1,6 +1,7 @@
 #include "lora/peft_adapter.h"
 
 #include "core/error.h"
+#include "core/path_status.h"
 #include "io/torch_safetensors.h"
 #include "lora/apply_lora.h"
 
@@ -29,17 +30,17 @@ std::string model_name(const std::string& key) {
 }  // namespace
 
 LoraConfig read_adapter_config(const fs::path& folder) {
-  if (!fs::is_directory(folder)) fail("{}: adapter folder not found", folder.string());
+  if (!is_folder(folder)) fail("{}: adapter folder not found", folder.string());
   const fs::path path = folder / kConfigFile;
-  if (!fs::exists(path)) fail("{}: {} not found in the adapter folder", folder.string(), kConfigFile);
+  if (!path_exists(path)) fail("{}: {} not found in the adapter folder", folder.string(), kConfigFile);
   return LoraConfig::from_peft_json(read_json_file(path), path.string());
 }
 
 LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
   LoraConfig config = read_adapter_config(folder);
   const fs::path weights = folder / kWeightsFile;
-  if (!fs::exists(weights)) {
-    if (fs::exists(folder / "adapter_model.bin")) {
+  if (!path_exists(weights)) {
+    if (path_exists(folder / "adapter_model.bin")) {
       fail(
           "{}: only a pickle adapter_model.bin is here; lacos reads {} (convert with PEFT's "
           "save_pretrained(..., safe_serialization=True))",

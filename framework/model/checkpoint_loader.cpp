@@ -3,6 +3,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/json_file.h"
+#include "core/path_status.h"
 #include "io/torch_safetensors.h"
 #include "model/weight_targets.h"
 
@@ -56,26 +57,26 @@ std::map<std::string, std::string> read_weight_map(const fs::path& index_path) {
 }  // namespace
 
 CheckpointLayout find_checkpoint(const fs::path& folder) {
-  if (!fs::is_directory(folder)) fail("{}: model folder not found", folder.string());
+  if (!is_folder(folder)) fail("{}: model folder not found", folder.string());
   CheckpointLayout layout;
-  if (fs::exists(folder / kIndexFile)) {
+  if (path_exists(folder / kIndexFile)) {
     layout.weight_map = read_weight_map(folder / kIndexFile);
     std::set<std::string> shards;  // sorted: model-00001-of-000NN first
     for (const auto& [name, shard] : layout.weight_map) shards.insert(shard);
     for (const std::string& shard : shards) layout.files.push_back(folder / shard);
     for (const fs::path& shard : layout.files) {
-      if (!fs::exists(shard)) {
+      if (!path_exists(shard)) {
         fail("{}: shard '{}' listed in {} is missing", folder.string(), shard.filename().string(), kIndexFile);
       }
     }
     return layout;
   }
-  if (fs::exists(folder / kSingleFile)) {
+  if (path_exists(folder / kSingleFile)) {
     layout.files.push_back(folder / kSingleFile);
     return layout;
   }
   for (const char* pickle : {"pytorch_model.bin", "pytorch_model.bin.index.json"}) {
-    if (fs::exists(folder / pickle)) refuse_pickle(folder, folder / pickle);
+    if (path_exists(folder / pickle)) refuse_pickle(folder, folder / pickle);
   }
   fail("{}: no {} or {} in the model folder", folder.string(), kSingleFile, kIndexFile);
 }
@@ -142,9 +143,9 @@ void load_checkpoint(BloomModelImpl& model, const fs::path& folder) {
 
 BloomModel load_bloom(const fs::path& folder, const ModelLoadOptions& options) {
   check_dtype_supported(options.dtype, options.device);
-  if (!fs::is_directory(folder)) fail("{}: model folder not found", folder.string());
+  if (!is_folder(folder)) fail("{}: model folder not found", folder.string());
   const fs::path config_path = folder / "config.json";
-  if (!fs::exists(config_path)) fail("{}: config.json not found in the model folder", folder.string());
+  if (!path_exists(config_path)) fail("{}: config.json not found in the model folder", folder.string());
   const BloomConfig config = BloomConfig::from_file(config_path);
   BloomModel model(config, torch::TensorOptions().dtype(options.dtype).device(options.device), options.base_weights);
   load_checkpoint(*model, folder);

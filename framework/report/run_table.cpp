@@ -2,6 +2,7 @@
 
 #include "config/config_node.h"
 #include "core/error.h"
+#include "core/path_status.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,11 +24,11 @@ std::string group_of(const RunRecord& record, const std::string& origin) {
 }
 
 void find_runs(const fs::path& input, std::vector<fs::path>& out) {
-  if (fs::is_regular_file(input)) {
+  if (is_file(input)) {
     out.push_back(input);
     return;
   }
-  if (!fs::is_directory(input)) fail("{}: no such run.h5 file or folder", input.string());
+  if (!is_folder(input)) fail("{}: no such run.h5 file or folder", input.string());
   for (const auto& entry : fs::recursive_directory_iterator(input)) {
     if (entry.is_regular_file() && entry.path().filename() == "run.h5") out.push_back(entry.path());
   }

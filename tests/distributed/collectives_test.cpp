@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <thread>
 
 namespace lacos {
 namespace {
@@ -186,6 +187,30 @@ TEST(Collectives, AStopWaitsItsGraceForABusyRankThenGivesUp) {
   world ? ::setenv("OMPI_COMM_WORLD_SIZE", world->c_str(), 1) : ::unsetenv("OMPI_COMM_WORLD_SIZE");
   kill ? ::setenv("OMPI_MCA_odls_base_sigkill_timeout", kill->c_str(), 1)
        : ::unsetenv("OMPI_MCA_odls_base_sigkill_timeout");
+}
+
+// A collective given up on (a peer later than dist.timeout_s) keeps its buffer alive: MPI cannot
+// cancel it, and the late peer still completes it, writing into this rank's memory. Rank 1 joins
+// the all-reduce only after rank 0 has given up; under ASan a freed buffer is a use-after-free.
+TEST(Collectives, AGivenUpCollectiveKeepsItsBufferForALatePeer) {
+  Communicator& c = world();
+  if (c.size() != 2) return;  // the distributed tests run on two ranks; a world of one has no peer
+  // Rank 0 gives up after 0.5 s; rank 1 waits as long as it takes rank 0 to make progress again.
+  WaitProbe late(CollectiveOptions{/*timeout_seconds=*/c.rank() == 0 ? 0.5 : 30.0, nullptr, /*force=*/false});
+  if (c.rank() == 0) {
+    const std::size_t kept_before = MpiCommunicator::abandoned_buffer_count();
+    torch::Tensor buffer = torch::ones({1 << 16});
+    const c10::Storage storage = buffer.storage();
+    EXPECT_THROW(late.all_reduce_sum_(buffer), DistributedError);
+    buffer.reset();
+    EXPECT_EQ(MpiCommunicator::abandoned_buffer_count(), kept_before + 1);
+    EXPECT_EQ(storage.use_count(), 2) << "the abandoned all-reduce's buffer was freed";
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    torch::Tensor buffer = torch::ones({1 << 16});
+    late.all_reduce_sum_(buffer);  // completes the collective rank 0 gave up on
+  }
+  c.barrier();
 }
 
 }  // namespace

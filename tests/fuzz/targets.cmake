@@ -13,4 +13,5 @@ set(LACOS_FUZZ_TARGETS
   gzip
   tar
   run_h5
+  checkpoint_h5
 )
