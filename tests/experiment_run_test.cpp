@@ -123,6 +123,12 @@ assert list(f['train/step'][:]) == [0, 1], f['train/step'][:]
 assert f['train/loss'].dtype == 'float64' and f['train/lr'].shape == (2,) and f['train/tokens_per_second'].shape == (2,)
 assert list(f['eval/sts/step'][:]) == [2]  # steps completed
 assert -100 <= f['eval/sts/spearman'][0] <= 100 and -100 <= f['eval/sts/pearson'][0] <= 100
+for score in ['spearman', 'pearson']:
+    low, high, value = f[f'eval/sts/{score}_low'][0], f[f'eval/sts/{score}_high'][0], f[f'eval/sts/{score}'][0]
+    assert -100 <= low <= high <= 100, (score, low, high)
+assert f['eval/sts/pairs'].attrs['step'] == 2
+assert f['eval/sts/pairs/predicted'].shape == f['eval/sts/pairs/gold'].shape == (5,)
+assert int(s['schema_version']) == 2
 print('h5py ok', int(s['params_trainable']))
 )");
   const auto result = test::run_command(

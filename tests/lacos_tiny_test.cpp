@@ -32,8 +32,8 @@ TEST_P(LacosTiny, LoadsAndReproducesBaseStsScores) {
   EXPECT_EQ(config.n_layer, c.layers);
   EXPECT_EQ(config.n_head, c.heads);
   EXPECT_EQ(encoder.pad_id(), 3);
-  const StsResult dev = evaluate_sts(encoder, read_sts_tsv(dev_file));
-  const StsResult test = evaluate_sts(encoder, read_sts_tsv(test_file));
+  const StsResult dev = evaluate_sts(encoder, read_sts_tsv(dev_file), BootstrapOptions{});
+  const StsResult test = evaluate_sts(encoder, read_sts_tsv(test_file), BootstrapOptions{});
   std::printf("[lacos-tiny] %s base: stsb-dev %.2f (Python %.2f), stsb-test %.2f (Python %.2f)\n", c.model.c_str(),
               dev.spearman, c.stsb_dev, test.spearman, c.stsb_test);
   EXPECT_EQ(dev.pairs, 1500u);
@@ -43,6 +43,12 @@ TEST_P(LacosTiny, LoadsAndReproducesBaseStsScores) {
   // (tokenization, padding, pooling, any layer) moves them by whole points.
   EXPECT_NEAR(dev.spearman, c.stsb_dev, 0.05);
   EXPECT_NEAR(test.spearman, c.stsb_test, 0.05);
+  // The 95% interval over 1,000 resamples of the 1,500 pairs holds the score and is a few points wide.
+  std::printf("[lacos-tiny] %s base: stsb-dev 95%% interval [%.2f, %.2f]\n", c.model.c_str(), dev.spearman_interval.low,
+              dev.spearman_interval.high);
+  EXPECT_LT(dev.spearman_interval.low, dev.spearman);
+  EXPECT_GT(dev.spearman_interval.high, dev.spearman);
+  EXPECT_LT(dev.spearman_interval.high - dev.spearman_interval.low, 10.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllFour, LacosTiny,

@@ -1,11 +1,14 @@
 // lacos-report: tables, seed statistics and plots from run.h5 files.
 #include "io/run_h5.h"
+#include "report/paired_comparison.h"
 #include "report/report_writer.h"
 #include "report/run_table.h"
 #include "report/svg_plot.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
+
+#include <random>
 
 namespace lacos {
 namespace {
@@ -36,6 +39,8 @@ void write_run(const fs::path& folder, const std::string& model, std::int64_t pa
   test.step = {10, 20};
   test.spearman = {stsb_test - 5, stsb_test};
   test.pearson = {0, 0};
+  test.spearman_low = {stsb_test - 8, stsb_test - 2};
+  test.spearman_high = {stsb_test - 2, stsb_test + 2.5};
   EvalSeries& de = record.eval_series("stsb-de-test");
   de.step = {20};
   de.spearman = {40};
@@ -64,17 +69,88 @@ TEST(Report, TablesSeedStatisticsAndPlots) {
   EXPECT_NE(md.find("| model=small | small | 0,1 | 51.00 ± 1.41 | 40.00 ± 0.00 |"), std::string::npos)
       << md;  // stsb-test first
   EXPECT_NE(md.find("![parameters vs Spearman](scaling_sts.svg)"), std::string::npos);
+  // Confidence intervals where run.h5 has them (stsb-test), none where not (stsb-de-test).
+  EXPECT_NE(md.find("| model=large,experiment.seed=0 | 58.00–62.50 |  |"), std::string::npos) << md;
   const std::string csv = test::read_bytes(dir / "out" / "runs.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
-  EXPECT_NE(
-      csv.find("run,file,model,status,seed,params_total,params_trainable,stsb-test,stsb-de-test,multilingual_mean"),
-      std::string::npos)
+  EXPECT_NE(csv.find(",60.0000,58.0000,62.5000,40.0000,,,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("run,file,model,status,seed,params_total,params_trainable,stsb-test,stsb-test low,stsb-test high,"
+                     "stsb-de-test,stsb-de-test low,stsb-de-test high,multilingual_mean"),
+            std::string::npos)
       << csv;
   const std::string svg = test::read_bytes(dir / "out" / "scaling_sts.svg");
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("<polyline"), std::string::npos);
   EXPECT_NE(svg.find("demo seed 0"), std::string::npos);
   EXPECT_NE(test::read_bytes(dir / "out" / "train_loss.svg").find("demo: small seed 1"), std::string::npos);
+}
+
+// A run.h5 whose last evaluation kept the cosine of each of 300 pairs: gold plus noise of `sigma`.
+void write_scored_run(const fs::path& folder, const std::string& model, std::int64_t seed, double sigma,
+                      std::uint64_t noise_seed, bool other_pairs = false) {
+  RunRecord record;
+  record.config_yaml = fmt::format("experiment: {{seed: {}}}\nmodel: {{name: {}}}\n", seed, model);
+  record.summary = {{"status", std::string("completed")}, {"model", model}, {"seed", seed}};
+  std::mt19937_64 generator(noise_seed);
+  std::normal_distribution<double> noise(0.0, sigma);
+  EvalSeries& set = record.eval_series("stsb-test");
+  for (int i = 0; i < 300; ++i) {
+    set.gold.push_back((i * 37 % 26) / 5.0 + (other_pairs && i == 0 ? 0.1 : 0.0));
+    set.predicted.push_back(set.gold.back() + noise(generator));
+  }
+  set.pairs_step = 20;
+  set.append(20, EvalRow{});
+  fs::create_directories(folder);
+  write_run_h5(folder / "run.h5", record);
+}
+
+TEST(Report, PairedComparisonOfTwoSweepsMatchedByModel) {
+  test::TempDir dir;
+  for (const std::int64_t seed : {0, 1}) {
+    write_scored_run(dir / "int8" / fmt::format("seed={}", seed), "tiny", seed, 0.8, 10 + seed);
+    write_scored_run(dir / "float" / fmt::format("seed={}", seed), "tiny", seed, 2.5, 20 + seed);
+  }
+  write_scored_run(dir / "int8" / "other", "other", 0, 1.0, 30);
+  const auto a = collect_runs({dir / "int8"}), b = collect_runs({dir / "float"});
+  const BootstrapOptions options;
+  const PairedReport report = compare_runs(a, b, options);
+  ASSERT_EQ(report.rows.size(), 2u);  // seed 0 with seed 0, seed 1 with seed 1
+  for (const PairedRow& row : report.rows) {
+    EXPECT_EQ(row.a->seed, row.b->seed);
+    EXPECT_GT(row.comparison.difference, 10.0);
+    EXPECT_NEAR(row.a_score - row.b_score, row.comparison.difference, 1e-9);
+    EXPECT_GT(row.comparison.interval.low, 0.0);
+    EXPECT_LT(row.comparison.p_value, 0.01);
+  }
+  ASSERT_EQ(report.notes.size(), 1u);
+  EXPECT_NE(report.notes[0].find("other (model other, seed 0): 0 runs of the other side match"), std::string::npos)
+      << report.notes[0];
+  const std::string md = paired_markdown(report, options);
+  EXPECT_NE(md.find("| stsb-test | seed=0 | seed=0 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("< 0.0010 |"), std::string::npos) << md;  // no resample of 1,000 reached zero
+  const std::string csv = paired_csv(report);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+
+  // Other pairs (one gold score differs): not compared, and said so.
+  write_scored_run(dir / "shifted" / "seed=0", "tiny", 0, 0.8, 10, /*other_pairs=*/true);
+  const auto shifted = collect_runs({dir / "shifted"});
+  const PairedReport none = compare_runs(shifted, b, options);
+  EXPECT_TRUE(none.rows.empty());
+  ASSERT_EQ(none.notes.size(), 1u);
+  EXPECT_NE(none.notes[0].find("not the same pairs"), std::string::npos) << none.notes[0];
+
+  // The command line: comparison.md and comparison.csv; a clear error when nothing compares.
+  const auto result = test::run_command(fmt::format("{} --compare {} {} --out {}",
+                                                    test::quoted(test::bin("lacos-report")), test::quoted(dir / "int8"),
+                                                    test::quoted(dir / "float"), test::quoted(dir / "cmp")));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(test::read_bytes(dir / "cmp" / "comparison.md").find("| stsb-test | seed=1 | seed=1 |"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "cmp" / "comparison.csv"));
+  const auto refused = test::run_command(fmt::format("{} --compare {} {}", test::quoted(test::bin("lacos-report")),
+                                                     test::quoted(dir / "shifted"), test::quoted(dir / "float")));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("no evaluation set that both sides scored on the same pairs"), std::string::npos)
+      << refused.output;
 }
 
 TEST(Report, SvgHandlesEmptyAndLogScales) {

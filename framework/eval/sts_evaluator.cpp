@@ -3,11 +3,13 @@
 #include "eval/correlation.h"
 
 #include <chrono>
+#include <cmath>
 #include <unordered_map>
 
 namespace lacos {
 
-StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar* progress) {
+StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, const BootstrapOptions& bootstrap,
+                       ProgressBar* progress) {
   // Each distinct sentence is embedded once.
   std::vector<std::string> sentences;
   std::unordered_map<std::string, std::int64_t> index;
@@ -38,29 +40,32 @@ StsResult evaluate_sts(SentenceEncoder& encoder, const StsSet& set, ProgressBar*
       (normalized.index_select(0, torch::tensor(left)) * normalized.index_select(0, torch::tensor(right)))
           .sum(1)
           .contiguous();
-  const std::vector<double> predicted(cosine.data_ptr<double>(), cosine.data_ptr<double>() + cosine.numel());
-  std::vector<double> gold;
-  for (const StsPair& pair : set.pairs) gold.push_back(pair.score);
-  result.spearman = 100.0 * spearman(predicted, gold);
-  result.pearson = 100.0 * pearson(predicted, gold);
+  result.predicted.assign(cosine.data_ptr<double>(), cosine.data_ptr<double>() + cosine.numel());
+  for (const StsPair& pair : set.pairs) result.gold.push_back(pair.score);
+  result.spearman = 100.0 * spearman(result.predicted, result.gold);
+  result.pearson = 100.0 * pearson(result.predicted, result.gold);
+  if (bootstrap.resamples > 0) {
+    result.spearman_interval = bootstrap_interval(result.predicted, result.gold, Correlation::spearman, bootstrap);
+    result.pearson_interval = bootstrap_interval(result.predicted, result.gold, Correlation::pearson, bootstrap);
+  }
   return result;
 }
 
 std::vector<StsResult> evaluate_sts_year(SentenceEncoder& encoder, const std::vector<StsSet>& subsets,
-                                         const std::string& year) {
+                                         const std::string& year, const BootstrapOptions& bootstrap) {
   std::vector<StsResult> results;
   StsSet all;
   all.name = year + ".all";
   StsResult mean;
   mean.name = year + ".mean";
   for (const StsSet& subset : subsets) {
-    results.push_back(evaluate_sts(encoder, subset));
+    results.push_back(evaluate_sts(encoder, subset, bootstrap));
     all.pairs.insert(all.pairs.end(), subset.pairs.begin(), subset.pairs.end());
     mean.spearman += results.back().spearman / static_cast<double>(subsets.size());
     mean.pearson += results.back().pearson / static_cast<double>(subsets.size());
     mean.pairs += results.back().pairs;
   }
-  results.push_back(evaluate_sts(encoder, all));
+  results.push_back(evaluate_sts(encoder, all, bootstrap));
   results.push_back(mean);
   return results;
 }
@@ -68,7 +73,12 @@ std::vector<StsResult> evaluate_sts_year(SentenceEncoder& encoder, const std::ve
 Json sts_results_json(const std::vector<StsResult>& results) {
   Json json = Json::object();
   for (const StsResult& result : results) {
-    json[result.name] = {{"spearman", result.spearman}, {"pearson", result.pearson}, {"pairs", result.pairs}};
+    Json& entry = json[result.name];
+    entry = {{"spearman", result.spearman}, {"pearson", result.pearson}, {"pairs", result.pairs}};
+    if (!std::isnan(result.spearman_interval.low)) {
+      entry["spearman_ci"] = {result.spearman_interval.low, result.spearman_interval.high};
+      entry["pearson_ci"] = {result.pearson_interval.low, result.pearson_interval.high};
+    }
   }
   return json;
 }

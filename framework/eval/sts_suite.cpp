@@ -44,9 +44,9 @@ std::vector<std::string> StsSuite::result_names() const {
 
 std::vector<StsResult> StsSuite::evaluate(SentenceEncoder& encoder) const {
   std::vector<StsResult> results;
-  for (const StsSet& set : files) results.push_back(evaluate_sts(encoder, set));
+  for (const StsSet& set : files) results.push_back(evaluate_sts(encoder, set, bootstrap));
   for (const auto& [year, subsets] : years) {
-    for (StsResult& result : evaluate_sts_year(encoder, subsets, year)) results.push_back(std::move(result));
+    for (StsResult& result : evaluate_sts_year(encoder, subsets, year, bootstrap)) results.push_back(std::move(result));
   }
   return results;
 }

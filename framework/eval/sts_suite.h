@@ -4,6 +4,7 @@
 #pragma once
 
 #include "data/sts_file.h"
+#include "eval/bootstrap.h"
 #include "eval/sts_evaluator.h"
 
 #include <filesystem>
@@ -18,6 +19,7 @@ class SentenceEncoder;
 struct StsSuite {
   std::vector<StsSet> files;
   std::vector<std::pair<std::string, std::vector<StsSet>>> years;  // year name -> subsets
+  BootstrapOptions bootstrap;  // the confidence intervals of every score (eval.bootstrap_*)
 
   static StsSuite read(const std::vector<std::filesystem::path>& paths);
   static StsSuite of_files(std::vector<StsSet> sets);

@@ -27,6 +27,7 @@ struct RunData {
 // Data first: a bad file fails before the model loads.
 RunData read_run_data(const RunSettings& s, RunLog& log) {
   RunData data{StsSuite::read(s.eval_paths), {}, 0};
+  data.eval_sets.bootstrap = s.bootstrap;
   if (s.trainer.steps == 0) return data;
   data.training = read_training_data(s.pair_files, s.nli_files, s.trainer.use_hard_negatives);
   for (const std::string& note : data.training.notes) log.line("data: " + note);

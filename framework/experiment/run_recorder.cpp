@@ -92,7 +92,15 @@ void RunRecorder::step(const StepRecord& step) {
 
 void RunRecorder::evaluation(const EvalRecord& evaluation) {
   for (const StsResult& result : evaluation.results) {
-    h5_.append_eval(result.name, evaluation.step, result.spearman, result.pearson);
+    EvalRow row;
+    row.spearman = result.spearman;
+    row.pearson = result.pearson;
+    row.spearman_low = result.spearman_interval.low;
+    row.spearman_high = result.spearman_interval.high;
+    row.pearson_low = result.pearson_interval.low;
+    row.pearson_high = result.pearson_interval.high;
+    h5_.append_eval(result.name, evaluation.step, row);
+    if (!result.predicted.empty()) h5_.set_eval_pairs(result.name, evaluation.step, result.predicted, result.gold);
   }
   save();
   log(fmt::format("eval step {}:{}", evaluation.step, scores_line(evaluation.results)));

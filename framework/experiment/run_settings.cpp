@@ -4,6 +4,8 @@
 #include "core/dtype.h"
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace lacos {
 
 namespace {
@@ -96,6 +98,17 @@ RunSettings read_run_settings(const ConfigNode& c) {
   s.nli_files = under(s.data_root, config_string_list(c, "data.nli"));
   s.remove_eval_overlap = config_bool(c, "data.remove_eval_overlap");
   s.eval_paths = under(s.data_root, config_string_list(c, "eval.sets"));
+  s.bootstrap.resamples = static_cast<int>(std::min<std::int64_t>(config_int(c, "eval.bootstrap_resamples"), 1 << 30));
+  s.bootstrap.seed = static_cast<std::uint64_t>(config_int(c, "eval.bootstrap_seed"));
+  s.bootstrap.level = config_float(c, "eval.confidence");
+  if (s.bootstrap.resamples > 100000) {
+    fail("{}: eval.bootstrap_resamples is {}; at most 100000 (1000 gives intervals good to a few hundredths)",
+         find_path(c, "eval.bootstrap_resamples")->origin, config_int(c, "eval.bootstrap_resamples"));
+  }
+  if (!(s.bootstrap.level > 0.0 && s.bootstrap.level < 1.0)) {
+    fail("{}: eval.confidence is {}; it must lie strictly between 0 and 1 (e.g. 0.95)",
+         find_path(c, "eval.confidence")->origin, s.bootstrap.level);
+  }
   s.dist.backend = config_string(c, "dist.backend");
   s.dist.global_negatives = config_bool(c, "dist.global_negatives");
   s.dist.check_every = config_int(c, "dist.check_every");

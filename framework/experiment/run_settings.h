@@ -6,6 +6,7 @@
 #include "config/config_node.h"
 #include "distributed/dist_options.h"
 #include "embed/sentence_encoder.h"
+#include "eval/bootstrap.h"
 #include "lora/lora_config.h"
 #include "model/bloom_config.h"
 #include "train/trainer.h"
@@ -46,6 +47,7 @@ struct RunSettings {
   std::vector<std::filesystem::path> nli_files;
   bool remove_eval_overlap = true;
   std::vector<std::filesystem::path> eval_paths;
+  BootstrapOptions bootstrap;  // eval.bootstrap_resamples, eval.bootstrap_seed, eval.confidence
 
   DistOptions dist;
 };

@@ -59,6 +59,22 @@ EvalSeries& RunRecord::eval_series(const std::string& set) {
   return eval.back().second;
 }
 
+void EvalSeries::append(std::int64_t at_step, const EvalRow& row) {
+  step.push_back(at_step);
+  spearman.push_back(row.spearman);
+  pearson.push_back(row.pearson);
+  spearman_low.push_back(row.spearman_low);
+  spearman_high.push_back(row.spearman_high);
+  pearson_low.push_back(row.pearson_low);
+  pearson_high.push_back(row.pearson_high);
+}
+
+void EvalSeries::resize(std::size_t rows) {
+  step.resize(rows);
+  for (std::vector<double>* column : {&spearman, &pearson, &spearman_low, &spearman_high, &pearson_low, &pearson_high})
+    column->resize(rows, EvalRow::kNaN);
+}
+
 void RunRecord::truncate_to(std::int64_t steps_completed) {
   std::size_t keep = 0;
   while (keep < train.step.size() && train.step[keep] < steps_completed) ++keep;
@@ -69,9 +85,12 @@ void RunRecord::truncate_to(std::int64_t steps_completed) {
   for (auto& [name, series] : eval) {
     std::size_t kept = 0;
     while (kept < series.step.size() && series.step[kept] <= steps_completed) ++kept;
-    series.step.resize(kept);
-    series.spearman.resize(kept);
-    series.pearson.resize(kept);
+    series.resize(kept);
+    if (series.pairs_step > steps_completed) {  // from an evaluation the resumed run repeats
+      series.pairs_step = -1;
+      series.predicted.clear();
+      series.gold.clear();
+    }
   }
   checkpoints.erase(std::remove_if(checkpoints.begin(), checkpoints.end(),
                                    [&](const auto& checkpoint) { return checkpoint.first > steps_completed; }),
@@ -94,8 +113,23 @@ void write_run_h5(const fs::path& path, const RunRecord& record) {
   for (const auto& [name, series] : record.eval) {
     const H5Group set = eval.create_group(name);
     set.write_series("step", series.step);
-    set.write_series("spearman", series.spearman);
-    set.write_series("pearson", series.pearson);
+    // A record filled column by column may lack intervals: NaN, one per row.
+    const auto rows = [&](std::vector<double> column) {
+      column.resize(series.step.size(), EvalRow::kNaN);
+      return column;
+    };
+    set.write_series("spearman", rows(series.spearman));
+    set.write_series("pearson", rows(series.pearson));
+    set.write_series("spearman_low", rows(series.spearman_low));
+    set.write_series("spearman_high", rows(series.spearman_high));
+    set.write_series("pearson_low", rows(series.pearson_low));
+    set.write_series("pearson_high", rows(series.pearson_high));
+    if (series.pairs_step >= 0) {
+      const H5Group pairs = set.create_group("pairs");
+      pairs.set_attribute("step", series.pairs_step);
+      pairs.write_series("predicted", series.predicted);
+      pairs.write_series("gold", series.gold);
+    }
   }
   const H5Group checkpoints = root.create_group("checkpoints");
   std::vector<std::int64_t> steps;
@@ -108,6 +142,44 @@ void write_run_h5(const fs::path& path, const RunRecord& record) {
   checkpoints.write_strings("path", files);
   file.commit();
 }
+
+namespace {
+
+void read_eval_series(const fs::path& path, const std::string& name, const H5Group& set, EvalSeries& series) {
+  series.step = set.read_series<std::int64_t>("step");
+  const std::size_t rows = series.step.size();
+  const auto column = [&](const char* member) {
+    // The intervals are absent in schema 1: NaN.
+    std::vector<double> values =
+        set.has(member) ? set.read_series<double>(member) : std::vector<double>(rows, EvalRow::kNaN);
+    if (values.size() != rows) {
+      fail("{}: /eval/{}/{} has {} rows but /eval/{}/step has {}", path.string(), name, member, values.size(), name,
+           rows);
+    }
+    return values;
+  };
+  series.spearman = column("spearman");
+  series.pearson = column("pearson");
+  series.spearman_low = column("spearman_low");
+  series.spearman_high = column("spearman_high");
+  series.pearson_low = column("pearson_low");
+  series.pearson_high = column("pearson_high");
+  if (!set.has("pairs")) return;
+  const H5Group pairs = set.open_group("pairs");
+  const auto attributes = pairs.attributes();
+  const auto step = attributes.find("step");
+  if (step == attributes.end() || !std::holds_alternative<std::int64_t>(step->second))
+    fail("{}: /eval/{}/pairs has no integer attribute 'step'", path.string(), name);
+  series.pairs_step = std::get<std::int64_t>(step->second);
+  series.predicted = pairs.read_series<double>("predicted");
+  series.gold = pairs.read_series<double>("gold");
+  if (series.predicted.size() != series.gold.size()) {
+    fail("{}: /eval/{}/pairs holds {} predictions but {} gold scores", path.string(), name, series.predicted.size(),
+         series.gold.size());
+  }
+}
+
+}  // namespace
 
 RunRecord read_run_h5(const fs::path& path) {
   const H5File file = H5File::open_read_only(path, "run file");
@@ -123,11 +195,7 @@ RunRecord read_run_h5(const fs::path& path) {
   record.train.tokens_per_second = train.read_series<double>("tokens_per_second");
   const H5Group eval = root.open_group("eval");
   for (const std::string& name : eval.members()) {  // in the order they were declared
-    const H5Group set = eval.open_group(name);
-    EvalSeries& series = record.eval_series(name);
-    series.step = set.read_series<std::int64_t>("step");
-    series.spearman = set.read_series<double>("spearman");
-    series.pearson = set.read_series<double>("pearson");
+    read_eval_series(path, name, eval.open_group(name), record.eval_series(name));
   }
   if (root.has("checkpoints")) {  // absent in runs written before checkpoints
     const H5Group checkpoints = root.open_group("checkpoints");
@@ -157,7 +225,10 @@ RunH5::RunH5(const fs::path& path, const std::string& config_yaml, const std::st
   flush();
 }
 
-RunH5::RunH5(const fs::path& path, RunRecord record) : path_(path), record_(std::move(record)) {}
+RunH5::RunH5(const fs::path& path, RunRecord record) : path_(path), record_(std::move(record)) {
+  // A record of schema 1 continues in the current layout (its old rows' intervals are NaN).
+  record_.summary["schema_version"] = kRunH5SchemaVersion;
+}
 
 void RunH5::append_train(std::int64_t step, double loss, double lr, double tokens_per_second) {
   record_.train.step.push_back(step);
@@ -166,11 +237,16 @@ void RunH5::append_train(std::int64_t step, double loss, double lr, double token
   record_.train.tokens_per_second.push_back(tokens_per_second);
 }
 
-void RunH5::append_eval(const std::string& set, std::int64_t step, double spearman, double pearson) {
+void RunH5::append_eval(const std::string& set, std::int64_t step, const EvalRow& row) {
+  record_.eval_series(set).append(step, row);
+}
+
+void RunH5::set_eval_pairs(const std::string& set, std::int64_t step, std::vector<double> predicted,
+                           std::vector<double> gold) {
   EvalSeries& series = record_.eval_series(set);
-  series.step.push_back(step);
-  series.spearman.push_back(spearman);
-  series.pearson.push_back(pearson);
+  series.pairs_step = step;
+  series.predicted = std::move(predicted);
+  series.gold = std::move(gold);
 }
 
 }  // namespace lacos

@@ -5,7 +5,10 @@
 //                           params_total, params_trainable, peak_memory_bytes, tokens_per_second,
 //                           wall_seconds, world_size, device, versions, schema_version, ...
 //   /train/{step,loss,lr,tokens_per_second}          one row per logged step
-//   /eval/<set>/{step,spearman,pearson}              one row per evaluation
+//   /eval/<set>/{step,spearman,pearson}              one row per evaluation (x100)
+//   /eval/<set>/{spearman,pearson}_{low,high}        its bootstrap confidence interval (schema 2)
+//   /eval/<set>/pairs/{predicted,gold}, attribute step   the latest evaluation's cosine and gold
+//                                                    score of every pair (schema 2)
 //   /checkpoints/{step,path}                         one row per checkpoint kept
 // The record lives in memory and every flush writes the whole file under a temporary name,
 // fsyncs it and renames it into place. HDF5 1.10 files are not crash-consistent between
@@ -16,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,7 +28,9 @@
 
 namespace lacos {
 
-inline constexpr std::int64_t kRunH5SchemaVersion = 1;
+// 2: confidence intervals and per-pair scores under /eval (files of schema 1 still read: NaN
+// intervals, no pairs).
+inline constexpr std::int64_t kRunH5SchemaVersion = 2;
 
 // /summary's status: written `running` first, then exactly one of the others.
 enum class RunStatus { running, completed, interrupted, failed };
@@ -38,9 +44,24 @@ struct TrainSeries {
   std::vector<double> loss, lr, tokens_per_second;
 };
 
+// One evaluation of one set (x100); intervals NaN where not computed.
+struct EvalRow {
+  double spearman = 0.0, pearson = 0.0;
+  double spearman_low = kNaN, spearman_high = kNaN, pearson_low = kNaN, pearson_high = kNaN;
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+};
+
 struct EvalSeries {
   std::vector<std::int64_t> step;
   std::vector<double> spearman, pearson;
+  std::vector<double> spearman_low, spearman_high, pearson_low, pearson_high;
+  // The latest evaluation's cosine and gold score of every pair, in the set's order: what a paired
+  // bootstrap between two runs resamples. pairs_step -1: none.
+  std::int64_t pairs_step = -1;
+  std::vector<double> predicted, gold;
+
+  void append(std::int64_t at_step, const EvalRow& row);
+  void resize(std::size_t rows);
 };
 
 struct RunRecord {
@@ -77,7 +98,9 @@ class RunH5 {
   void set_summary(const std::string& key, const H5Scalar& value) { record_.summary[key] = value; }
   void set_status(RunStatus status) { set_summary("status", std::string(run_status_name(status))); }
   void append_train(std::int64_t step, double loss, double lr, double tokens_per_second);
-  void append_eval(const std::string& set, std::int64_t step, double spearman, double pearson);
+  void append_eval(const std::string& set, std::int64_t step, const EvalRow& row);
+  void set_eval_pairs(const std::string& set, std::int64_t step, std::vector<double> predicted,
+                      std::vector<double> gold);
   // An empty path keeps the record in memory only (the ranks of a job other than the writer).
   void flush() {
     if (!path_.empty()) write_run_h5(path_, record_);

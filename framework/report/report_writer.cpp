@@ -53,6 +53,17 @@ double value_of(const ReportRun& run, const std::string& set) {
   return it == run.final_spearman.end() ? std::nan("") : it->second;
 }
 
+std::pair<double, double> interval_of(const ReportRun& run, const std::string& set) {
+  const auto it = run.final_interval.find(set);
+  return it == run.final_interval.end() ? std::pair{std::nan(""), std::nan("")} : it->second;
+}
+
+// "36.10–41.02", or empty without an interval.
+std::string interval_cell(const ReportRun& run, const std::string& set) {
+  const auto [low, high] = interval_of(run, set);
+  return std::isfinite(low) && std::isfinite(high) ? fmt::format("{:.2f}–{:.2f}", low, high) : "";
+}
+
 struct SeedGroup {
   std::vector<const ReportRun*> runs;
   std::string label;
@@ -110,12 +121,16 @@ std::string legend_label(const ReportRun& run) {
 
 std::string runs_csv(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets) {
   std::string csv = "run,file,model,status,seed,params_total,params_trainable";
-  for (const std::string& set : sets) csv += "," + csv_field(set);
+  for (const std::string& set : sets)
+    csv += "," + csv_field(set) + "," + csv_field(set + " low") + "," + csv_field(set + " high");
   csv += ",multilingual_mean,peak_memory_bytes,tokens_per_second,wall_seconds\n";
   for (const ReportRun& run : runs) {
     csv += fmt::format("{},{},{},{},{},{},{}", csv_field(run.name), csv_field(run.file.string()), csv_field(run.model),
                        run.status, run.seed, run.params_total, run.params_trainable);
-    for (const std::string& set : sets) csv += "," + cell(value_of(run, set), "{:.4f}");
+    for (const std::string& set : sets) {
+      const auto [low, high] = interval_of(run, set);
+      csv += "," + cell(value_of(run, set), "{:.4f}") + "," + cell(low, "{:.4f}") + "," + cell(high, "{:.4f}");
+    }
     csv += fmt::format(",{},{:.0f},{:.1f},{:.1f}\n", cell(run.multilingual_mean, "{:.4f}"), run.peak_memory_bytes,
                        run.tokens_per_second, run.wall_seconds);
   }
@@ -240,6 +255,18 @@ std::string report_markdown(const std::vector<ReportRun>& runs, const std::vecto
     for (const std::string& set : sets) md += " " + cell(value_of(run, set)) + " |";
     md += fmt::format(" {} | {:.1f} | {:.0f} | {:.1f} |\n", cell(run.multilingual_mean), run.peak_memory_bytes / 1e6,
                       run.tokens_per_second, run.wall_seconds);
+  }
+  md +=
+      "\n## 95% confidence intervals\n\nBootstrap percentile intervals over the evaluation pairs (the "
+      "uncertainty of each score from the finite test set; seeds add their own, below).\n\n| run |";
+  for (const std::string& set : sets) md += " " + set + " |";
+  md += "\n|---|";
+  for (std::size_t i = 0; i < sets.size(); ++i) md += "---|";
+  md += "\n";
+  for (const ReportRun& run : runs) {
+    md += "| " + run.name + " |";
+    for (const std::string& set : sets) md += " " + interval_cell(run, set) + " |";
+    md += "\n";
   }
   if (!seeds_markdown.empty()) md += "\n## Mean ± standard deviation over seeds\n\n" + seeds_markdown;
   md +=

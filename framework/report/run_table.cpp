@@ -69,6 +69,7 @@ std::vector<ReportRun> collect_runs(const std::vector<fs::path>& inputs) {
     for (const auto& [set, series] : run.record.eval) {
       if (series.spearman.empty()) continue;
       run.final_spearman[set] = series.spearman.back();
+      run.final_interval[set] = {series.spearman_low.back(), series.spearman_high.back()};
       if (is_multilingual_set(set)) {
         sum += series.spearman.back();
         ++count;

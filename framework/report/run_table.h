@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lacos {
@@ -18,9 +19,10 @@ struct ReportRun {
   std::string experiment, model, status;
   std::int64_t params_total = 0, params_trainable = 0, seed = 0;
   double peak_memory_bytes = 0, tokens_per_second = 0, wall_seconds = 0;
-  std::map<std::string, double> final_spearman;  // last evaluation of each set
-  double multilingual_mean = 0;                  // NaN without multilingual sets
-  std::string group;                             // runs with the same group differ only by experiment.seed
+  std::map<std::string, double> final_spearman;                     // last evaluation of each set
+  std::map<std::string, std::pair<double, double>> final_interval;  // its confidence interval (NaN: none)
+  double multilingual_mean = 0;                                     // NaN without multilingual sets
+  std::string group;  // runs with the same group differ only by experiment.seed
 };
 
 // The multilingual sets: stsb_multi_mt tests other than English (stsb-<lang>-test) and STS17 tracks.

@@ -5,6 +5,7 @@ by transformers, PEFT, sentence-transformers and bitsandbytes, for lacos_live_te
     python_stack.py cases --out DIR [--count N] [--seed S]   # random BLOOMs + PEFT adapters + references
     python_stack.py peft-embed --cases DIR                   # PEFT loads the adapters lacos saved
     python_stack.py adam8bit --out FILE                      # bitsandbytes' AdamW8bit trajectory
+    python_stack.py bootstrap --data FILE --out FILE         # scipy's statistics on lacos's resamples
 
 Each case folder holds `model/` (a HF folder saved by transformers), `adapter/` (saved by PEFT),
 `case.json` (what was drawn) and `reference.safetensors`:
@@ -326,6 +327,60 @@ def adam8bit(args):
           f"quantizer -> {args.out}")
 
 
+MASK64 = (1 << 64) - 1
+
+
+def splitmix64_indices(n, seed, resample):
+    """lacos's resample `resample` of n pairs (framework/eval/bootstrap.h), drawn again here."""
+    state = (seed ^ ((0xD1B54A32D192ED03 * (resample + 1)) & MASK64)) & MASK64
+    indices = []
+    for _ in range(n):
+        state = (state + 0x9E3779B97F4A7C15) & MASK64
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        z ^= z >> 31
+        indices.append((z * n) >> 64)
+    return indices
+
+
+def bootstrap(args):
+    """scipy's Spearman and Pearson on the resamples lacos draws, numpy's percentiles and the paired
+    p-value over them; and scipy.stats.bootstrap's own percentile interval (its own resamples), as an
+    independent check of the method."""
+    import numpy as np
+    from scipy import stats
+    data = json.loads(Path(args.data).read_text())
+    gold = np.array(data["gold"])
+    a, b = np.array(data["predicted_a"]), np.array(data["predicted_b"])
+    seed, resamples, level = data["seed"], data["resamples"], data["level"]
+    out = {}
+    for name, which in (("spearman", lambda x, y: stats.spearmanr(x, y).statistic),
+                        ("pearson", lambda x, y: stats.pearsonr(x, y).statistic)):
+        per_a, per_b = [], []
+        for i in range(resamples):
+            idx = np.array(splitmix64_indices(len(gold), seed, i))
+            per_a.append(100 * which(a[idx], gold[idx]))
+            per_b.append(100 * which(b[idx], gold[idx]))
+        per_a, per_b = np.array(per_a), np.array(per_b)
+        tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
+        diff = per_a - per_b
+        observed = 100 * which(a, gold) - 100 * which(b, gold)
+        scipy_interval = stats.bootstrap((a, gold), lambda x, y: 100 * which(x, y), paired=True, vectorized=False,
+                                         n_resamples=2000, confidence_level=level, method="percentile",
+                                         rng=np.random.default_rng(0)).confidence_interval
+        out[name] = {
+            "resampled_a": per_a.tolist(),
+            "interval_a": np.percentile(per_a, tails).tolist(),
+            "difference": observed,
+            "difference_interval": np.percentile(diff, tails).tolist(),
+            "p_value": (1 + np.sum(np.abs(diff - observed) >= abs(observed))) / (1 + resamples),
+            "scipy_bootstrap_interval_a": [scipy_interval.low, scipy_interval.high],
+        }
+    Path(args.out).write_text(json.dumps(out))
+    print(f"scipy {stats.__name__} on {resamples} resamples of {len(gold)} pairs -> {args.out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -340,9 +395,12 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=0.01)
+    p = sub.add_parser("bootstrap")
+    p.add_argument("--data", required=True)
+    p.add_argument("--out", required=True)
     args = parser.parse_args()
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    {"cases": cases, "peft-embed": peft_embed, "adam8bit": adam8bit}[args.command](args)
+    {"cases": cases, "peft-embed": peft_embed, "adam8bit": adam8bit, "bootstrap": bootstrap}[args.command](args)
 
 
 if __name__ == "__main__":
