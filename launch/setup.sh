@@ -27,6 +27,7 @@ packages=(
   clang-format git                    # the style check (ctest Style.ClangFormat); the version's commit
   clang libclang-rt-dev               # the libFuzzer targets (tests/fuzz, launch/fuzz.sh)
   iproute2                            # network-namespace "hosts" for the network-fault test
+  librsvg2-bin fonts-dejavu-core      # lacos-report's PNG copies of its SVG plots (rsvg-convert)
 )
 
 missing=()

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <random>
 
 namespace lacos {
@@ -61,7 +63,15 @@ TEST(Report, TablesSeedStatisticsAndPlots) {
   EXPECT_FALSE(is_multilingual_set("stsb-test"));
   EXPECT_DOUBLE_EQ(runs[0].multilingual_mean, 40.0);
   const auto files = write_report(runs, dir / "out");
-  EXPECT_EQ(files.size(), 8u);
+  // 7 plots (scaling_multilingual.svg and languages.svg among them), each also as PNG where
+  // rsvg-convert is installed.
+  const bool png = test::run_command("command -v rsvg-convert").exit_code == 0;
+  if (!png && std::getenv("LACOS_REQUIRE_SHARED") != nullptr) FAIL() << "rsvg-convert missing (launch/setup.sh)";
+  EXPECT_EQ(files.size(), png ? 17u : 10u);
+  if (png) {
+    const std::string bytes = test::read_bytes(dir / "out" / "scaling_sts.png");
+    EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  }
   const std::string md = test::read_bytes(dir / "out" / "report.md");
   EXPECT_NE(md.find("| model=large,experiment.seed=0 | large | completed | 9000000 | 100 | 60.00 | 40.00 |"),
             std::string::npos)
@@ -69,6 +79,11 @@ TEST(Report, TablesSeedStatisticsAndPlots) {
   EXPECT_NE(md.find("| model=small | small | 0,1 | 51.00 ± 1.41 | 40.00 ± 0.00 |"), std::string::npos)
       << md;  // stsb-test first
   EXPECT_NE(md.find("![parameters vs Spearman](scaling_sts.svg)"), std::string::npos);
+  // Per language, by gain from the smallest model to the largest.
+  EXPECT_NE(md.find("| set | small (1.0M) | large (9.0M) | gain, smallest to largest |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| stsb-test | 51.00 | 60.00 | +9.00 |\n| stsb-de-test | 40.00 | 40.00 | +0.00 |"),
+            std::string::npos)
+      << md;
   // Confidence intervals where run.h5 has them (stsb-test), none where not (stsb-de-test).
   EXPECT_NE(md.find("| model=large,experiment.seed=0 | 58.00–62.50 |  |"), std::string::npos) << md;
   const std::string csv = test::read_bytes(dir / "out" / "runs.csv");
@@ -81,7 +96,8 @@ TEST(Report, TablesSeedStatisticsAndPlots) {
   const std::string svg = test::read_bytes(dir / "out" / "scaling_sts.svg");
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("<polyline"), std::string::npos);
-  EXPECT_NE(svg.find("demo seed 0"), std::string::npos);
+  EXPECT_NE(svg.find("demo (mean ± std over seeds)"), std::string::npos) << svg;
+  EXPECT_NE(md.find("| demo | | | | no fit: 2 model size(s)"), std::string::npos) << md;
   EXPECT_NE(test::read_bytes(dir / "out" / "train_loss.svg").find("demo: small seed 1"), std::string::npos);
 }
 
@@ -151,6 +167,30 @@ TEST(Report, PairedComparisonOfTwoSweepsMatchedByModel) {
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.output.find("no evaluation set that both sides scored on the same pairs"), std::string::npos)
       << refused.output;
+}
+
+// Four sizes x three seeds on a known curve: the fit recovers it, the plot has error bars (the
+// seeds' spread) and a dashed fitted curve.
+TEST(Report, ScalingFitWithErrorBars) {
+  test::TempDir dir;
+  for (const double n : {1.8e6, 4.6e6, 9.1e6, 17.3e6}) {
+    for (std::int64_t seed = 0; seed < 3; ++seed) {
+      const double score = 60.0 - 20.0 * std::pow(n / 1e6, -0.7) + 0.3 * static_cast<double>(seed - 1);
+      write_run(dir / "sweep" / fmt::format("model=m{:.0f},experiment.seed={}", n / 1e5, seed),
+                fmt::format("m{}", static_cast<long>(n)), static_cast<std::int64_t>(n), seed, score);
+    }
+  }
+  write_report(collect_runs({dir / "sweep"}), dir / "out");
+  const std::string md = test::read_bytes(dir / "out" / "report.md");
+  EXPECT_NE(md.find("| demo | 60.00 ± 0."), std::string::npos) << md;  // a, with its standard error
+  EXPECT_NE(md.find("| 0.70 ± 0."), std::string::npos) << md;          // c
+  EXPECT_NE(md.find("12 runs (seeds), unweighted"), std::string::npos) << md;
+  const std::string svg = test::read_bytes(dir / "out" / "scaling_sts.svg");
+  EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
+  EXPECT_NE(svg.find("fit: 60.0 - 20.0(N/1M)^-0.70"), std::string::npos) << svg;
+  std::size_t bars = 0;
+  for (std::size_t at = svg.find("<path d=\"M"); at != std::string::npos; at = svg.find("<path d=\"M", at + 1)) ++bars;
+  EXPECT_EQ(bars, 4u) << "one error bar per size";
 }
 
 TEST(Report, SvgHandlesEmptyAndLogScales) {

@@ -34,7 +34,8 @@ struct SortedValues {
 
   explicit SortedValues(const std::vector<double>& values) : order(values.size()) {
     std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
     for (std::size_t k = 1; k <= order.size(); ++k)
       if (k == order.size() || values[order[k]] != values[order[k - 1]]) run_ends.push_back(k);
   }
@@ -119,7 +120,8 @@ std::vector<std::vector<double>> resampled_scores(const std::vector<const Resamp
   at::parallel_for(0, options.resamples, 8, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
       const std::vector<std::uint32_t> counts = resample_counts(n, options.seed, static_cast<int>(i));
-      for (std::size_t s = 0; s < scorers.size(); ++s) scores[s][static_cast<std::size_t>(i)] = scorers[s]->score(counts);
+      for (std::size_t s = 0; s < scorers.size(); ++s)
+        scores[s][static_cast<std::size_t>(i)] = scorers[s]->score(counts);
     }
   });
   return scores;

@@ -2,6 +2,9 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "report/language_view.h"
+#include "report/png_export.h"
+#include "report/scaling_curves.h"
 #include "report/svg_plot.h"
 
 #include <fmt/format.h>
@@ -190,33 +193,41 @@ SeedTables seed_tables(const std::vector<ReportRun>& runs, const std::vector<std
   return out;
 }
 
-// The scaling curves (one point per run, sorted by size; one line per experiment and seed),
-// the training loss and the evaluation curves.
-void write_plots(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets, const std::string& headline,
-                 const fs::path& out, std::vector<fs::path>& written) {
-  std::vector<const ReportRun*> by_size;
-  for (const ReportRun& run : runs) by_size.push_back(&run);
-  std::stable_sort(by_size.begin(), by_size.end(),
-                   [](const ReportRun* a, const ReportRun* b) { return a->params_total < b->params_total; });
-  const auto scaling = [&](const std::string& file, const std::string& title, const std::string& y_label,
-                           auto&& value) {
-    PlotSpec spec{title, "parameters", y_label, true, {}};
-    std::map<std::pair<std::string, std::int64_t>, PlotSeries> by_seed;
-    for (const ReportRun* run : by_size) {
-      PlotSeries& series = by_seed[{run->experiment, run->seed}];
-      series.label = fmt::format("{} seed {}", run->experiment, run->seed);
-      series.x.push_back(static_cast<double>(run->params_total));
-      series.y.push_back(value(*run));
-    }
-    for (auto& entry : by_seed) spec.series.push_back(entry.second);
-    write_text(out / file, render_svg(spec), written);
+// The scaling curves (report/scaling_curves.h): scores with error bars and power-law fits, memory
+// and throughput with the seeds' spread; then the training loss and the evaluation curves.
+// Returns report.md's scaling section (fit tables and the score plots) and per-language section.
+struct PlotSections {
+  std::string scaling, languages;
+};
+PlotSections write_plots(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets,
+                         const std::string& headline, const fs::path& out, std::vector<fs::path>& written) {
+  const auto plot = [&](const std::string& file, const std::vector<ScalingCurve>& curves, const std::string& title,
+                        const std::string& y_label) {
+    write_text(out / file, render_svg(scaling_plot(curves, title, y_label)), written);
   };
-  scaling("scaling_sts.svg", "Parameters vs " + headline + " Spearman", headline + " Spearman x100",
-          [&](const ReportRun& run) { return value_of(run, headline); });
-  scaling("scaling_memory.svg", "Parameters vs peak memory", "peak memory (MB)",
-          [](const ReportRun& run) { return run.peak_memory_bytes / 1e6; });
-  scaling("scaling_throughput.svg", "Parameters vs training throughput", "tokens / s",
-          [](const ReportRun& run) { return run.tokens_per_second; });
+  const auto headline_curves = scaling_curves(
+      runs, [&](const ReportRun& run) { return value_of(run, headline); },
+      [&](const ReportRun& run) { return interval_of(run, headline); }, /*fit=*/true);
+  plot("scaling_sts.svg", headline_curves, "Parameters vs " + headline + " Spearman", headline + " Spearman x100");
+  PlotSections sections;
+  sections.scaling =
+      fit_table(headline_curves, headline + " Spearman x100") + "\n![parameters vs Spearman](scaling_sts.svg)\n\n";
+  const auto multilingual_curves = scaling_curves(
+      runs, [](const ReportRun& run) { return run.multilingual_mean; }, {}, /*fit=*/true);
+  if (!multilingual_curves.empty()) {
+    plot("scaling_multilingual.svg", multilingual_curves, "Parameters vs multilingual mean Spearman",
+         "multilingual mean Spearman x100");
+    sections.scaling += fit_table(multilingual_curves, "the multilingual mean Spearman x100") +
+        "\n![parameters vs multilingual mean](scaling_multilingual.svg)\n\n";
+  }
+  plot("scaling_memory.svg",
+       scaling_curves(
+           runs, [](const ReportRun& run) { return run.peak_memory_bytes / 1e6; }, {}, /*fit=*/false),
+       "Parameters vs peak memory", "peak memory (MB)");
+  plot("scaling_throughput.svg",
+       scaling_curves(
+           runs, [](const ReportRun& run) { return run.tokens_per_second; }, {}, /*fit=*/false),
+       "Parameters vs training throughput", "tokens / s");
   PlotSpec loss{"Training loss (moving average of 10 logged steps)", "step", "MNR loss", false, {}};
   const std::string curve_set = std::find(sets.begin(), sets.end(), "stsb-dev") != sets.end() ? "stsb-dev" : headline;
   PlotSpec curves{"Evaluation during training: " + curve_set, "step", curve_set + " Spearman x100", false, {}};
@@ -234,10 +245,19 @@ void write_plots(const std::vector<ReportRun>& runs, const std::vector<std::stri
   }
   write_text(out / "train_loss.svg", render_svg(loss), written);
   write_text(out / "eval_curves.svg", render_svg(curves), written);
+  const LanguageView languages = language_view(runs);
+  if (!languages.markdown.empty()) {
+    write_text(out / "languages.svg", render_svg(languages.plot), written);
+    sections.languages =
+        "\n## Per language\n\nSpearman x100 per evaluation set and model (mean over its runs), "
+        "sorted by the gain from the smallest model to the largest.\n\n" +
+        languages.markdown + "\n![each language against model size](languages.svg)\n";
+  }
+  return sections;
 }
 
 std::string report_markdown(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets,
-                            const std::string& seeds_markdown) {
+                            const std::string& seeds_markdown, const PlotSections& plots) {
   std::string md = fmt::format(
       "# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
       "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present.\n\n",
@@ -269,9 +289,9 @@ std::string report_markdown(const std::vector<ReportRun>& runs, const std::vecto
     md += "\n";
   }
   if (!seeds_markdown.empty()) md += "\n## Mean ± standard deviation over seeds\n\n" + seeds_markdown;
-  md +=
-      "\n## Scaling\n\n![parameters vs Spearman](scaling_sts.svg)\n\n![parameters vs peak memory](scaling_memory.svg)\n\n"
-      "![parameters vs tokens/s](scaling_throughput.svg)\n\n## Training\n\n![training loss](train_loss.svg)\n\n"
+  md += "\n## Scaling\n\n" + plots.scaling + "![parameters vs peak memory](scaling_memory.svg)\n\n" +
+      "![parameters vs tokens/s](scaling_throughput.svg)\n" + plots.languages +
+      "\n## Training\n\n![training loss](train_loss.svg)\n\n"
       "![evaluation curves](eval_curves.svg)\n\nFiles: `runs.csv` (one row per run), `seeds.csv` (mean and std over "
       "seeds).\n";
   return md;
@@ -289,8 +309,22 @@ std::vector<fs::path> write_report(const std::vector<ReportRun>& runs, const fs:
   write_text(out / "runs.csv", runs_csv(runs, sets), written);
   const SeedTables seeds = seed_tables(runs, sets);
   write_text(out / "seeds.csv", seeds.csv, written);
-  write_plots(runs, sets, headline, out, written);
-  write_text(out / "report.md", report_markdown(runs, sets, seeds.markdown), written);
+  PlotSections plots = write_plots(runs, sets, headline, out, written);
+  // PNG copies of the plots, beside them (report/png_export.h).
+  std::vector<fs::path> pngs;
+  for (const fs::path& file : written) {
+    if (file.extension() != ".svg") continue;
+    fs::path png = file;
+    png.replace_extension(".png");
+    if (!svg_to_png(file, png)) {
+      plots.scaling += "(PNG copies of the plots need rsvg-convert: `apt install librsvg2-bin`.)\n\n";
+      pngs.clear();
+      break;
+    }
+    pngs.push_back(png);
+  }
+  written.insert(written.end(), pngs.begin(), pngs.end());
+  write_text(out / "report.md", report_markdown(runs, sets, seeds.markdown, plots), written);
   return written;
 }
 

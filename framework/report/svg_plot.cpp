@@ -65,6 +65,8 @@ std::string render_svg(const PlotSpec& spec) {
       x_max = std::max(x_max, x);
       y_min = std::min(y_min, series.y[i]);
       y_max = std::max(y_max, series.y[i]);
+      if (i < series.y_low.size() && std::isfinite(series.y_low[i])) y_min = std::min(y_min, series.y_low[i]);
+      if (i < series.y_high.size() && std::isfinite(series.y_high[i])) y_max = std::max(y_max, series.y_high[i]);
     }
   }
   const bool empty = !std::isfinite(x_min);
@@ -120,23 +122,39 @@ std::string render_svg(const PlotSpec& spec) {
   // Series and legend.
   for (std::size_t s = 0; s < spec.series.size(); ++s) {
     const PlotSeries& series = spec.series[s];
-    const char* colour = kColours[s % (sizeof(kColours) / sizeof(kColours[0]))];
+    const std::size_t palette = series.colour >= 0 ? static_cast<std::size_t>(series.colour) : s;
+    const char* colour = kColours[palette % (sizeof(kColours) / sizeof(kColours[0]))];
     std::string points;
     for (std::size_t i = 0; i < series.x.size() && i < series.y.size(); ++i) {
       if (!std::isfinite(series.x[i]) || !std::isfinite(series.y[i]) || (spec.log_x && series.x[i] <= 0)) continue;
       const double x = px(spec.log_x ? std::log10(series.x[i]) : series.x[i]), y = py(series.y[i]);
       points += fmt::format("{:.1f},{:.1f} ", x, y);
-      if (!series.lines || series.x.size() <= 12) {
+      if (i < series.y_low.size() && i < series.y_high.size() && std::isfinite(series.y_low[i]) &&
+          std::isfinite(series.y_high[i])) {
+        const double low = py(series.y_low[i]), high = py(series.y_high[i]);
+        svg += fmt::format(
+            "<path d=\"M{0:.1f},{1:.1f}V{2:.1f}M{3:.1f},{1:.1f}H{4:.1f}M{3:.1f},{2:.1f}H{4:.1f}\" stroke=\"{5}\" "
+            "stroke-width=\"1.2\" fill=\"none\"/>\n",
+            x, low, high, x - 4, x + 4, colour);
+      }
+      if (!series.dashed && (!series.lines || series.x.size() <= 12)) {
         svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", x, y, colour);
       }
     }
     if (series.lines && !points.empty()) {
-      svg +=
-          fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\"/>\n", points, colour);
+      svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\"{}/>\n", points,
+                         colour, series.dashed ? " stroke-dasharray=\"6,4\"" : "");
     }
     const double ly = kTop + 10 + 18 * static_cast<double>(s);
-    svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n",
-                       kLeft + plot_w + 14, ly - 10, colour);
+    if (series.dashed) {
+      svg += fmt::format(
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"1.6\" "
+          "stroke-dasharray=\"6,4\"/>\n",
+          kLeft + plot_w + 12, ly - 4, kLeft + plot_w + 28, ly - 4, colour);
+    } else {
+      svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n",
+                         kLeft + plot_w + 14, ly - 10, colour);
+    }
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", kLeft + plot_w + 32, ly, escape(series.label));
   }
   return svg + "</svg>\n";

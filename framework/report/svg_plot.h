@@ -1,5 +1,6 @@
 // A small SVG line/scatter chart: axes with readable ticks (linear or log10 x), one colour per
-// series with a legend, title and axis labels. Enough for reports, with no dependency.
+// series with a legend, title and axis labels, error bars, dashed lines for fitted curves. Enough
+// for reports, with no dependency.
 #pragma once
 
 #include <string>
@@ -10,7 +11,10 @@ namespace lacos {
 struct PlotSeries {
   std::string label;
   std::vector<double> x, y;
-  bool lines = true;  // false: markers only
+  bool lines = true;                  // false: markers only
+  std::vector<double> y_low, y_high;  // error bars, one per point (empty: none; NaN: none at that point)
+  bool dashed = false;                // a fitted curve rather than data
+  int colour = -1;                    // index into the palette (-1: the series' position)
 };
 
 struct PlotSpec {

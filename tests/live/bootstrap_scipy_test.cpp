@@ -26,12 +26,13 @@ TEST(BootstrapScipy, IntervalsAndPairedPValuesMatchScipy) {
   const std::filesystem::path data = live::live_dir() / "bootstrap-data.json";
   const std::filesystem::path out = live::live_dir() / "bootstrap-scipy.json";
   std::filesystem::create_directories(live::live_dir());
-  write_json_file(data, Json{{"gold", gold},
-                             {"predicted_a", a},
-                             {"predicted_b", b},
-                             {"seed", options.seed},
-                             {"resamples", options.resamples},
-                             {"level", options.level}});
+  write_json_file(data,
+                  Json{{"gold", gold},
+                       {"predicted_a", a},
+                       {"predicted_b", b},
+                       {"seed", options.seed},
+                       {"resamples", options.resamples},
+                       {"level", options.level}});
   live::run_python_stack("bootstrap --data " + test::quoted(data) + " --out " + test::quoted(out));
   if (HasFatalFailure()) return;
   const Json scipy = read_json_file(out);
@@ -39,8 +40,8 @@ TEST(BootstrapScipy, IntervalsAndPairedPValuesMatchScipy) {
     SCOPED_TRACE(name);
     const Json& expected = scipy.at(name);
     for (int i = 0; i < options.resamples; ++i) {
-      ASSERT_NEAR(resampled_correlation(a, gold, which, options.seed, i), expected.at("resampled_a").at(i).get<double>(),
-                  1e-9)
+      ASSERT_NEAR(resampled_correlation(a, gold, which, options.seed, i),
+                  expected.at("resampled_a").at(i).get<double>(), 1e-9)
           << "resample " << i;
     }
     const Interval interval = bootstrap_interval(a, gold, which, options);

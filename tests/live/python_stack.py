@@ -6,6 +6,7 @@ by transformers, PEFT, sentence-transformers and bitsandbytes, for lacos_live_te
     python_stack.py peft-embed --cases DIR                   # PEFT loads the adapters lacos saved
     python_stack.py adam8bit --out FILE                      # bitsandbytes' AdamW8bit trajectory
     python_stack.py bootstrap --data FILE --out FILE         # scipy's statistics on lacos's resamples
+    python_stack.py powerlaw --data FILE --out FILE          # scipy.optimize.curve_fit's scaling fit
 
 Each case folder holds `model/` (a HF folder saved by transformers), `adapter/` (saved by PEFT),
 `case.json` (what was drawn) and `reference.safetensors`:
@@ -381,6 +382,20 @@ def bootstrap(args):
     print(f"scipy {stats.__name__} on {resamples} resamples of {len(gold)} pairs -> {args.out}")
 
 
+def powerlaw(args):
+    """scipy.optimize.curve_fit of score = a - b * (N / 1e6)^(-c), weighted by sigma, from a generic
+    start: parameters and standard errors (absolute_sigma=False, as lacos)."""
+    import numpy as np
+    from scipy.optimize import curve_fit
+    data = json.loads(Path(args.data).read_text())
+    x = np.array(data["parameters"]) / 1e6
+    y, sigma = np.array(data["score"]), np.array(data["sigma"])
+    popt, pcov = curve_fit(lambda n, a, b, c: a - b * n ** (-c), x, y, p0=[y.max(), 1.0, 0.5], sigma=sigma,
+                           maxfev=100000)
+    Path(args.out).write_text(json.dumps({"params": popt.tolist(), "errors": np.sqrt(np.diag(pcov)).tolist()}))
+    print(f"curve_fit: a={popt[0]:.4f} b={popt[1]:.4f} c={popt[2]:.4f} -> {args.out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -395,12 +410,14 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=0.01)
-    p = sub.add_parser("bootstrap")
-    p.add_argument("--data", required=True)
-    p.add_argument("--out", required=True)
+    for command in ("bootstrap", "powerlaw"):
+        p = sub.add_parser(command)
+        p.add_argument("--data", required=True)
+        p.add_argument("--out", required=True)
     args = parser.parse_args()
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    {"cases": cases, "peft-embed": peft_embed, "adam8bit": adam8bit, "bootstrap": bootstrap}[args.command](args)
+    {"cases": cases, "peft-embed": peft_embed, "adam8bit": adam8bit, "bootstrap": bootstrap,
+     "powerlaw": powerlaw}[args.command](args)
 
 
 if __name__ == "__main__":
