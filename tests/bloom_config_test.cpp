@@ -49,6 +49,21 @@ TEST(BloomConfig, Errors) {
       BloomConfig::from_json({{"vocab_size", 10}, {"hidden_size", "64"}, {"n_layer", 1}, {"n_head", 4}}, "c.json"),
       "key 'hidden_size' must be an integer, got \"64\"");
   EXPECT_ERROR_CONTAINS(BloomConfig::from_json({{"model_type", "gpt2"}}, "c.json"), "model_type is 'gpt2'");
+  // Sizes no BLOOM has, whose parameter count overflowed int64 (found by the bloom_config fuzzer).
+  EXPECT_ERROR_CONTAINS(
+      BloomConfig::from_json({{"vocab_size", 8192}, {"hidden_size", 44444444425605}, {"n_layer", 8}, {"n_head", 9}},
+                             "c.json"),
+      "c.json: 'hidden_size' is 44444444425605; lacos accepts at most 1048576");
+  EXPECT_ERROR_CONTAINS(
+      BloomConfig::from_json({{"vocab_size", 1ll << 40}, {"hidden_size", 64}, {"n_layer", 1}, {"n_head", 4}}, "c.json"),
+      "'vocab_size' is 1099511627776");
+  EXPECT_ERROR_CONTAINS(
+      BloomConfig::from_json({{"vocab_size", 10}, {"hidden_size", 64}, {"n_layer", 100000}, {"n_head", 4}}, "c.json"),
+      "'n_layer' is 100000; lacos accepts at most 10000");
+  const BloomConfig largest = BloomConfig::from_json(
+      {{"vocab_size", kMaxVocabSize}, {"hidden_size", kMaxHiddenSize}, {"n_layer", kMaxLayers}, {"n_head", 16}},
+      "c.json");
+  EXPECT_GT(largest.parameter_count(), 0);  // no overflow at the limits
   test::TempDir dir;
   test::write_bytes(dir / "config.json", "{\"vocab_size\": 10,");
   EXPECT_ERROR_CONTAINS(BloomConfig::from_file(dir / "config.json"), "config.json: not valid JSON");

@@ -127,7 +127,8 @@ for score in ['spearman', 'pearson']:
     low, high, value = f[f'eval/sts/{score}_low'][0], f[f'eval/sts/{score}_high'][0], f[f'eval/sts/{score}'][0]
     assert -100 <= low <= high <= 100, (score, low, high)
 assert f['eval/sts/pairs'].attrs['step'] == 2
-assert f['eval/sts/pairs/predicted'].shape == f['eval/sts/pairs/gold'].shape == (5,)
+pairs = f['eval/sts/pairs/gold'].shape
+assert f['eval/sts/pairs/predicted'].shape == pairs and pairs[0] >= 2, pairs
 assert int(s['schema_version']) == 2
 print('h5py ok', int(s['params_trainable']))
 )");

@@ -258,6 +258,11 @@ TEST(ModuleRegexBounds, PeftStylePatternsMatchAndSlowShapesAreRefused) {
   refused("a{99999999999999999999}", "more than 999 times");
   refused("(a*)\\1", "backreference");
   refused("a)", "unmatched ')'");
+  // Found by the adapter_config fuzzer: 40 stacked '?' took more than 15 s to fail on one name.
+  refused("h\\.self_attenti" + std::string(40, '?') + "on", "repetition right after another");
+  refused("a**", "repetition right after another");
+  refused("a{2}{3}", "repetition right after another");
+  EXPECT_TRUE(ModuleRegex("h\\.[0-9]+?\\.mlp\\..*", "cfg").full_match("h.1.mlp.dense"));  // a lazy '+?' is one
 }
 
 TEST_F(LoraTest, RankBeyondTheProjectionIsRefusedBeforeAllocating) {

@@ -110,8 +110,9 @@ void write_run_h5(const fs::path& path, const RunRecord& record) {
   train.write_series("lr", record.train.lr);
   train.write_series("tokens_per_second", record.train.tokens_per_second);
   const H5Group eval = root.create_group("eval");
-  for (const auto& [name, series] : record.eval) {
-    const H5Group set = eval.create_group(name);
+  for (const auto& entry : record.eval) {
+    const EvalSeries& series = entry.second;  // a plain reference: the lambda below captures it
+    const H5Group set = eval.create_group(entry.first);
     set.write_series("step", series.step);
     // A record filled column by column may lack intervals: NaN, one per row.
     const auto rows = [&](std::vector<double> column) {

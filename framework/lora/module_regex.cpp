@@ -59,10 +59,13 @@ void check_bounded(const std::string& pattern, const std::string& origin) {
   std::vector<Group> open{Group{}};  // the whole pattern is the outermost group
   Group closed;                      // the group that ended just before i, if any
   bool after_group = false;
+  bool after_quantifier = false;  // the previous token was a repetition
   int unbounded_count = 0;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     bool unbounded = false;
+    const bool follows_quantifier = after_quantifier;
+    after_quantifier = false;
     if (c == '\\') {
       ++i;  // an escaped character is a literal (or a class such as \d)
       after_group = false;
@@ -89,6 +92,14 @@ void check_bounded(const std::string& pattern, const std::string& origin) {
       open.back().alternates = true;
       after_group = false;
     } else if (is_repetition(pattern, i, &unbounded)) {
+      // ECMAScript refuses "a**" and "a???", but libstdc++ nests them: 16 stacked '?' are 2^16 ways
+      // to match nothing, tried again at every position (found by the adapter_config fuzzer).
+      if (follows_quantifier) {
+        fail(
+            "{}: target_modules regex '{}' puts a repetition right after another (at offset {}); lacos refuses "
+            "stacked quantifiers such as a** or a???",
+            origin, pattern, i);
+      }
       // '?' runs its group at most once, so only repetitions that can run it many times count.
       if (after_group && c != '?' && (closed.repeats || closed.alternates)) {
         fail(
@@ -104,6 +115,7 @@ void check_bounded(const std::string& pattern, const std::string& origin) {
       if (c == '{') i = pattern.find('}', i);
       if (i + 1 < pattern.size() && pattern[i + 1] == '?') ++i;  // lazy
       after_group = false;
+      after_quantifier = true;
     } else {
       after_group = false;
     }

@@ -5,9 +5,10 @@
 // (a|a)*b take exponential time on a 40-character name, and .*.*.*.*.*.*x polynomial time of
 // high degree. So a pattern is accepted only when its matching time is bounded: at most 256
 // characters; no repetition (*, +, {m,n}; '?' is allowed) of a group that itself repeats or
-// alternates; at most
-// four unbounded repetitions (*, +, {m,}); counts up to 999; no backreferences. Names longer than 512 characters never match. PEFT's
-// own examples and every pattern in its docs pass. Compiled once, not per module.
+// alternates; no repetition right after another ('a**', 'a???', which ECMAScript refuses and
+// libstdc++ nests); at most four unbounded repetitions (*, +, {m,}); counts up to 999; no
+// backreferences. Names longer than 512 characters never match. PEFT's own examples and every
+// pattern in its docs pass. Compiled once, not per module.
 #pragma once
 
 #include <memory>

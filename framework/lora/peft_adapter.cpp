@@ -20,7 +20,7 @@ const std::string kPeftPrefix = "base_model.model.";
 std::string shape_text(const torch::Tensor& tensor) { return c10::str(tensor.sizes()); }
 
 // "base_model.model.[transformer.]h.0.....lora_A.weight" -> "h.0.....lora_A.weight"; "" otherwise.
-std::string model_name(const std::string& key) {
+std::string name_without_peft_prefix(const std::string& key) {
   if (key.rfind(kPeftPrefix, 0) != 0) return "";
   std::string name = key.substr(kPeftPrefix.size());
   if (name.rfind("transformer.", 0) == 0) name = name.substr(12);
@@ -64,7 +64,7 @@ LoraConfig load_adapter(BloomModelImpl& model, const fs::path& folder) {
   torch::NoGradGuard no_grad;
   std::size_t loaded = 0, causal_lm_keys = 0;
   for (const auto& [key, tensor] : tensors) {
-    const std::string name = model_name(key);
+    const std::string name = name_without_peft_prefix(key);
     if (key.rfind(kPeftPrefix + "transformer.", 0) == 0) ++causal_lm_keys;
     auto target = targets.find(name);
     if (target == targets.end()) {

@@ -25,6 +25,13 @@ void require_positive(std::int64_t value, const char* key, const std::string& or
   if (value <= 0) fail("{}: '{}' must be positive, got {}", origin, key, value);
 }
 
+// Sizes far beyond any BLOOM (176B: hidden 14336, 70 layers, 250880 tokens) are refused, so that
+// parameter counts cannot overflow and nothing is allocated for a size a crafted config.json
+// claims (found by the bloom_config fuzzer: hidden_size 4.4e13 overflowed the count).
+void require_at_most(std::int64_t value, std::int64_t limit, const char* key, const std::string& origin) {
+  if (value > limit) fail("{}: '{}' is {}; lacos accepts at most {}", origin, key, value, limit);
+}
+
 void require_probability(double value, const char* key, const std::string& origin) {
   if (!(value >= 0.0 && value < 1.0)) fail("{}: '{}' must be in [0, 1), got {}", origin, key, value);
 }
@@ -67,6 +74,9 @@ BloomConfig BloomConfig::from_json(const Json& json, const std::string& origin) 
   require_positive(config.hidden_size, "hidden_size", origin);
   require_positive(config.n_layer, "n_layer", origin);
   require_positive(config.n_head, "n_head", origin);
+  require_at_most(config.vocab_size, kMaxVocabSize, "vocab_size", origin);
+  require_at_most(config.hidden_size, kMaxHiddenSize, "hidden_size", origin);
+  require_at_most(config.n_layer, kMaxLayers, "n_layer", origin);
   if (config.hidden_size % config.n_head != 0) {
     fail("{}: hidden_size {} is not divisible by n_head {}", origin, config.hidden_size, config.n_head);
   }

@@ -10,6 +10,12 @@
 
 namespace lacos {
 
+// The largest sizes a config.json may give (BLOOM-176B: vocabulary 250880, hidden 14336, 70
+// layers): with them every parameter count fits in int64.
+inline constexpr std::int64_t kMaxVocabSize = std::int64_t{1} << 24;
+inline constexpr std::int64_t kMaxHiddenSize = std::int64_t{1} << 20;
+inline constexpr std::int64_t kMaxLayers = 10000;
+
 struct BloomConfig {
   std::int64_t vocab_size = 0;
   std::int64_t hidden_size = 0;

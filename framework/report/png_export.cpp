@@ -17,8 +17,8 @@ bool svg_to_png(const std::filesystem::path& svg, const std::filesystem::path& p
   // Run without a shell: the paths are arguments, never parsed.
   // Drawn under a temporary name and renamed: a reader never sees half a picture.
   const std::filesystem::path partial = png.string() + ".partial";
-  std::vector<std::string> arguments = {"rsvg-convert", "--zoom=2", "--format=png", "--output", partial.string(),
-                                        svg.string()};
+  std::vector<std::string> arguments = {"rsvg-convert", "--zoom=2",       "--format=png",
+                                        "--output",     partial.string(), svg.string()};
   std::vector<char*> argv;
   for (std::string& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);

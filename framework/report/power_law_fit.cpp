@@ -88,9 +88,10 @@ Points points_of(const std::vector<double>& parameters, const std::vector<double
   Points p;
   for (std::size_t i = 0; i < score.size(); ++i) {
     if (!(parameters[i] > 0) || !std::isfinite(score[i]) || (!sigma.empty() && !(sigma[i] > 0)))
-      fail("power-law fit: point {} (N = {}, score {}, sigma {}) is not a positive size with a finite score and "
-           "positive sigma",
-           i, parameters[i], score[i], sigma.empty() ? 1.0 : sigma[i]);
+      fail(
+          "power-law fit: point {} (N = {}, score {}, sigma {}) is not a positive size with a finite score and "
+          "positive sigma",
+          i, parameters[i], score[i], sigma.empty() ? 1.0 : sigma[i]);
     p.x.push_back(parameters[i] / kPowerLawScale);
     p.y.push_back(score[i]);
     p.weight.push_back(sigma.empty() ? 1.0 : 1.0 / (sigma[i] * sigma[i]));
@@ -99,22 +100,21 @@ Points points_of(const std::vector<double>& parameters, const std::vector<double
   std::vector<double> sizes = p.x;
   std::sort(sizes.begin(), sizes.end());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
-  if (sizes.size() < 3) fail("power-law fit: needs 3 or more model sizes, got {} ({} points)", sizes.size(), p.x.size());
+  if (sizes.size() < 3)
+    fail("power-law fit: needs 3 or more model sizes, got {} ({} points)", sizes.size(), p.x.size());
   return p;
 }
 
 }  // namespace
 
-double PowerLawFit::operator()(double parameters) const {
-  return a - b * std::pow(parameters / kPowerLawScale, -c);
-}
+double PowerLawFit::operator()(double parameters) const { return a - b * std::pow(parameters / kPowerLawScale, -c); }
 
 PowerLawFit fit_power_law(const std::vector<double>& parameters, const std::vector<double>& score,
                           const std::vector<double>& sigma) {
   const Points p = points_of(parameters, score, sigma);
   // Start from the best exponent on a grid (each with its linear a, b), then refine all three.
   Vector3 theta = linear_start(p, 0.5);
-  for (double c = 0.02; c <= 3.0; c *= 1.1) {
+  for (double c = 0.02; c <= kMaxExponent; c *= 1.1) {
     const Vector3 candidate = linear_start(p, c);
     if (chi_square(p, candidate) < chi_square(p, theta)) theta = candidate;
   }
@@ -127,7 +127,8 @@ PowerLawFit fit_power_law(const std::vector<double>& parameters, const std::vect
     Matrix3 damped = jtj;
     for (int j = 0; j < 3; ++j) damped[j][j] += lambda * jtj[j][j];
     if (!solve3(damped, jtr, step)) break;
-    const Vector3 trial = {theta[0] + step[0], theta[1] + step[1], theta[2] + step[2]};
+    const Vector3 trial = {theta[0] + step[0], theta[1] + step[1],
+                           std::clamp(theta[2] + step[2], kMinExponent, kMaxExponent)};
     const double next = chi_square(p, trial);
     if (next < current) {
       const bool small = current - next <= 1e-15 * std::max(current, 1e-300);
@@ -149,6 +150,7 @@ PowerLawFit fit_power_law(const std::vector<double>& parameters, const std::vect
   fit.a = theta[0];
   fit.b = theta[1];
   fit.c = theta[2];
+  fit.exponent_at_bound = theta[2] <= kMinExponent * 1.000001 || theta[2] >= kMaxExponent * 0.999999;
   fit.chi_square = current;
   fit.degrees_of_freedom = static_cast<int>(p.x.size()) - 3;
   // scipy's default (absolute_sigma=False): the inverse of J^T W J, scaled by chi^2 / dof.
@@ -159,8 +161,8 @@ PowerLawFit fit_power_law(const std::vector<double>& parameters, const std::vect
     Vector3 unit{}, column{};
     unit[j] = 1.0;
     const bool solved = fit.degrees_of_freedom > 0 && solve3(jtj, unit, column);
-    fit.standard_error[j] = solved ? std::sqrt(column[j] * current / fit.degrees_of_freedom)
-                                   : std::numeric_limits<double>::quiet_NaN();
+    fit.standard_error[j] =
+        solved ? std::sqrt(column[j] * current / fit.degrees_of_freedom) : std::numeric_limits<double>::quiet_NaN();
   }
   return fit;
 }

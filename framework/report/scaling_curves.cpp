@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -49,6 +50,11 @@ void fit_curve(ScalingCurve& curve, const std::map<double, SizePoints>& by_size)
         : weighted                            ? fmt::format("{} runs, weighted by their bootstrap intervals", x.size())
                                               : fmt::format("{} runs, unweighted", x.size());
     if (curve.fit->degrees_of_freedom == 0) curve.fit_note += "; exact through 3 points, so no standard errors";
+    if (curve.fit->exponent_at_bound) {
+      curve.fit_note += fmt::format(
+          "; c reached its bound ({}): the scores {} within the sizes measured, so b and c are not determined",
+          curve.fit->c, curve.fit->c >= kMaxExponent * 0.999999 ? "level off" : "do not level off");
+    }
   } catch (const Error& error) {
     curve.fit_note = std::string("no fit: ") + error.what();
   }
@@ -95,17 +101,18 @@ PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string
   for (std::size_t i = 0; i < curves.size(); ++i) {
     const ScalingCurve& curve = curves[i];
     const std::string bars = curve.seeds_per_size > 1 ? "mean ± std over seeds" : "95% interval";
-    PlotSeries points{fmt::format("{} ({})", curve.experiment.empty() ? "runs" : curve.experiment, bars),
-                      curve.sizes, curve.centre, curve.sizes.size() > 1};
+    PlotSeries points{fmt::format("{} ({})", curve.experiment.empty() ? "runs" : curve.experiment, bars), curve.sizes,
+                      curve.centre, curve.sizes.size() > 1};
     points.y_low = curve.low;
     points.y_high = curve.high;
     points.colour = static_cast<int>(i);
     spec.series.push_back(points);
     if (!curve.fit) continue;
-    PlotSeries line{fmt::format("fit: {:.1f} - {:.1f}(N/1M)^-{:.2f}", curve.fit->a, curve.fit->b, curve.fit->c), {}, {},
-                    true};
-    // From half the smallest to twice the largest size, evenly on the log scale.
-    const double first = std::log10(curve.sizes.front() / 2), last = std::log10(curve.sizes.back() * 2);
+    PlotSeries line{
+        fmt::format("fit: {:.1f} - {:.1f}(N/1M)^-{:.2f}", curve.fit->a, curve.fit->b, curve.fit->c), {}, {}, true};
+    // From the smallest size to twice the largest (a short extrapolation), evenly on the log scale:
+    // below the data a power law plunges and would squeeze the points into a corner.
+    const double first = std::log10(curve.sizes.front()), last = std::log10(curve.sizes.back() * 2);
     for (int k = 0; k <= 60; ++k) {
       const double n = std::pow(10.0, first + (last - first) * k / 60.0);
       line.x.push_back(n);
@@ -120,7 +127,7 @@ PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string
 
 std::string fit_table(const std::vector<ScalingCurve>& curves, const std::string& metric) {
   std::string md = fmt::format("Fits of {} = a - b (N / 1M)^(-c), N = parameters; ± one standard error.\n\n", metric) +
-                   "| experiment | a (limit) | b | c (exponent) | fitted on |\n|---|---|---|---|---|\n";
+      "| experiment | a (limit) | b | c (exponent) | fitted on |\n|---|---|---|---|---|\n";
   for (const ScalingCurve& curve : curves) {
     if (!curve.fit) {
       md += fmt::format("| {} | | | | {} |\n", curve.experiment, curve.fit_note);

@@ -4,11 +4,16 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lacos {
 
 struct PlotSeries {
+  PlotSeries() = default;
+  PlotSeries(std::string label_, std::vector<double> x_, std::vector<double> y_, bool lines_ = true)
+      : label(std::move(label_)), x(std::move(x_)), y(std::move(y_)), lines(lines_) {}
+
   std::string label;
   std::vector<double> x, y;
   bool lines = true;                  // false: markers only

@@ -29,9 +29,9 @@ TEST(PowerLawScipy, ParametersAndErrorsMatchCurveFit) {
   const Json scipy = read_json_file(out);
   const PowerLawFit fit = fit_power_law(parameters, score, sigma);
   ASSERT_TRUE(fit.converged);
-  std::printf("lacos: a=%.4f±%.4f b=%.4f±%.4f c=%.4f±%.4f; scipy: a=%.4f b=%.4f c=%.4f\n", fit.a,
-              fit.standard_error[0], fit.b, fit.standard_error[1], fit.c, fit.standard_error[2],
-              scipy["params"][0].get<double>(), scipy["params"][1].get<double>(), scipy["params"][2].get<double>());
+  std::printf("lacos: a=%.4f±%.4f b=%.4f±%.4f c=%.4f±%.4f; scipy: a=%.4f b=%.4f c=%.4f\n", fit.a, fit.standard_error[0],
+              fit.b, fit.standard_error[1], fit.c, fit.standard_error[2], scipy["params"][0].get<double>(),
+              scipy["params"][1].get<double>(), scipy["params"][2].get<double>());
   const double lacos_params[3] = {fit.a, fit.b, fit.c};
   for (int i = 0; i < 3; ++i) {
     const double expected = scipy["params"][i].get<double>(), error = scipy["errors"][i].get<double>();
