@@ -130,7 +130,7 @@ def main():
     put(out, "tar", tar_of([(member.name, tsv), ("xnli/README", b"readme\n")], compress=False))
     put(out, "tar", tar_of([(member.name, tsv)], compress=True))
 
-    sts_names = ["stsb-test.tsv", "sts-train.tsv", "stsb-de-test.csv", "SICK.txt", "semeval"]
+    sts_names = ["stsb-test.tsv", "sts-train.tsv", "stsb-de-test.csv", "SICK.txt", "bitext", "semeval"]
     def sts_seed(kind, payload):
         put(out, "sts_file", payload, bytes([sts_names.index(kind)]))
     for derived in sorted((data / "derived/sts-eval").glob("*.tsv"))[:3]:
@@ -142,6 +142,16 @@ def main():
     sick = sorted((data / "sick").rglob("SICK*.txt"))
     if sick:
         sts_seed("SICK.txt", head(sick[0]))
+    # A bitext-mining set as lacos-prepare-data writes it: premises of XNLI with their English originals.
+    def premises(path):
+        seen = []
+        for line in head(path).decode("utf-8").splitlines():
+            premise = line.split("\t")[0]
+            if premise not in seen:
+                seen.append(premise)
+        return seen
+    pairs = zip(premises(data / "xnli/dev-de.tsv"), premises(data / "xnli/dev-en.tsv"))
+    sts_seed("bitext", "".join(f"{de}\t{en}\n" for de, en in pairs).encode("utf-8"))
     year = data / "sts12-16/STS14"
     sts_seed("semeval", head(year / "STS.input.images.txt") + b"%%\n" + head(year / "STS.gs.images.txt"))
 

@@ -71,6 +71,26 @@ TEST(Bootstrap, QuantilesInterpolateAsNumpy) {
   EXPECT_DOUBLE_EQ(quantile({7}, 0.975), 7.0);
 }
 
+TEST(Bootstrap, MeanIntervalResamplesTheValues) {
+  std::vector<double> hits;
+  for (int i = 0; i < 200; ++i) hits.push_back(i % 10 < 3 ? 1.0 : (i % 7 == 0 ? 0.5 : 0.0));
+  const BootstrapOptions options{500, 11, 0.9};
+  std::vector<double> means;
+  for (int r = 0; r < options.resamples; ++r) {
+    double sum = 0;
+    for (const std::uint32_t index : bootstrap_indices(hits.size(), options.seed, r)) sum += hits[index];
+    means.push_back(sum / static_cast<double>(hits.size()));
+  }
+  const Interval interval = bootstrap_mean_interval(hits, options);
+  EXPECT_DOUBLE_EQ(interval.low, quantile(means, 0.05));
+  EXPECT_DOUBLE_EQ(interval.high, quantile(means, 0.95));
+  double mean = 0;
+  for (const double hit : hits) mean += hit / static_cast<double>(hits.size());
+  EXPECT_LT(interval.low, mean);
+  EXPECT_GT(interval.high, mean);
+  EXPECT_ERROR_CONTAINS(bootstrap_mean_interval({1.0}, options), "needs 2");
+}
+
 TEST(Bootstrap, BadInputsAreErrors) {
   const std::vector<double> gold = tied_gold_scores(10);
   EXPECT_ERROR_CONTAINS(bootstrap_interval({1, 2}, gold, Correlation::spearman, {}), "2 predictions for 10 gold");

@@ -35,6 +35,9 @@ class ExpRunTest : public ::testing::Test {
     test::write_bytes(dir_ / "data" / "sts.tsv",
                       "A cat sleeps.\tA cat is sleeping.\t4.5\nA dog barks.\tThe market fell.\t0.5\n"
                       "Two men talk.\tTwo people chat.\t4.0\nIt rains.\tA man cooks.\t0.2\n");
+    test::write_bytes(dir_ / "data" / "bitext" / "cats-fr-en.tsv",
+                      "Un chat dort.\tA cat sleeps.\nLe marché a chuté.\tThe market fell.\n"
+                      "Il pleut.\tIt rains.\nDeux hommes parlent.\tTwo men talk.\n");
     test::write_bytes(dir_ / "exp.yaml",
                       fmt::format("defaults:\n  - model: a\n  - _self_\n"
                                   "experiment: {{output_dir: {}, progress: false}}\n"
@@ -107,7 +110,9 @@ TEST_F(ExpRunTest, PythonH5pyReadsTheDocumentedSchema) {
       FAIL() << "python3-h5py is not installed (launch/setup.sh installs it)";
     GTEST_SKIP() << "python3-h5py not installed";
   }
-  ASSERT_EQ(exp("train.steps=2 train.eval_every=0").exit_code, 0);
+  const auto run = exp("train.steps=2 train.eval_every=0 'eval.sets=[sts.tsv,bitext/cats-fr-en.tsv]'");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("cats-fr-en |"), std::string::npos) << run.output;  // summary.md's column
   test::write_bytes(dir_ / "read.py", R"(import sys, h5py
 f = h5py.File(sys.argv[1], 'r')
 config = f['config'][()].decode('utf-8')
@@ -129,7 +134,16 @@ for score in ['spearman', 'pearson']:
 assert f['eval/sts/pairs'].attrs['step'] == 2
 pairs = f['eval/sts/pairs/gold'].shape
 assert f['eval/sts/pairs/predicted'].shape == pairs and pairs[0] >= 2, pairs
-assert int(s['schema_version']) == 2
+b = f['eval/cats-fr-en']
+kind = b.attrs['kind'] if isinstance(b.attrs['kind'], str) else b.attrs['kind'].decode()
+assert kind == 'bitext' and 'kind' not in f['eval/sts'].attrs, kind
+assert list(b['step'][:]) == [2]
+for column in ['accuracy', 'accuracy_low', 'accuracy_high', 'to_english', 'from_english', 'margin_to_english',
+               'margin_from_english']:
+    assert b[column].shape == (1,) and 0 <= b[column][0] <= 100, (column, b[column][:])
+assert b['accuracy'][0] == (b['to_english'][0] + b['from_english'][0]) / 2
+assert b['accuracy_low'][0] <= b['accuracy'][0] <= b['accuracy_high'][0]
+assert int(s['schema_version']) == 3
 print('h5py ok', int(s['params_trainable']))
 )");
   const auto result = test::run_command(

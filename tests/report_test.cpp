@@ -17,8 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `bitext`: where finite, bitext series xnli-de-en (that accuracy) and xnli-zh-en (half of it).
 void write_run(const fs::path& folder, const std::string& model, std::int64_t params, std::int64_t seed,
-               double stsb_test) {
+               double stsb_test, double bitext = std::nan("")) {
   RunRecord record;
   record.config_yaml =
       fmt::format("experiment: {{name: demo, seed: {}, output_dir: x}}\nmodel: {{name: {}}}\n", seed, model);
@@ -47,6 +48,15 @@ void write_run(const fs::path& folder, const std::string& model, std::int64_t pa
   de.step = {20};
   de.spearman = {40};
   de.pearson = {0};
+  if (std::isfinite(bitext)) {
+    for (const auto& [set, accuracy] : {std::pair{"xnli-de-en", bitext}, std::pair{"xnli-zh-en", bitext / 2}}) {
+      BitextRow row;
+      row.accuracy = accuracy;
+      row.accuracy_low = accuracy - 3;
+      row.accuracy_high = accuracy + 3;
+      record.bitext_series(set).append(20, row);
+    }
+  }
   fs::create_directories(folder);
   write_run_h5(folder / "run.h5", record);
 }
@@ -191,6 +201,41 @@ TEST(Report, ScalingFitWithErrorBars) {
   std::size_t bars = 0;
   for (std::size_t at = svg.find("<path d=\"M"); at != std::string::npos; at = svg.find("<path d=\"M", at + 1)) ++bars;
   EXPECT_EQ(bars, 4u) << "one error bar per size";
+}
+
+TEST(Report, BitextSetsGetColumnsAScalingFitAndALanguageView) {
+  test::TempDir dir;
+  const double sizes[] = {1.8e6, 4.6e6, 9.1e6, 17.3e6};
+  for (int i = 0; i < 4; ++i) {
+    write_run(dir / "sweep" / fmt::format("model=m{}", i), fmt::format("m{}", i), static_cast<std::int64_t>(sizes[i]),
+              0, 50.0, 10.0 + 10.0 * i);
+  }
+  const auto runs = collect_runs({dir / "sweep"});
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(runs[3].bitext_sets, (std::vector<std::string>{"xnli-de-en", "xnli-zh-en"}));
+  EXPECT_DOUBLE_EQ(runs[3].final_score.at("xnli-de-en"), 40.0);
+  EXPECT_DOUBLE_EQ(runs[3].bitext_mean, 30.0);
+  EXPECT_DOUBLE_EQ(runs[3].multilingual_mean, 40.0);  // STS only
+  write_report(runs, dir / "out");
+  const std::string md = test::read_bytes(dir / "out" / "report.md");
+  // The runs table: STS sets first, then the bitext sets; the intervals table likewise.
+  EXPECT_NE(md.find("| model=m3 | m3 | completed | 17300000 | 100 | 50.00 | 40.00 | 40.00 | 20.00 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| model=m3 | 48.00–52.50 |  | 37.00–43.00 | 17.00–23.00 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("![parameters vs bitext mining](scaling_bitext.svg)"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Bitext mining per language"), std::string::npos) << md;
+  EXPECT_NE(md.find("| xnli-de-en | 10.00 | 20.00 | 30.00 | 40.00 | +30.00 |\n| xnli-zh-en | 5.00 | 10.00 | 15.00 | "
+                    "20.00 | +15.00 |"),
+            std::string::npos)
+      << md;
+  // The STS view keeps to STS sets.
+  EXPECT_EQ(md.find("| xnli-de-en | 50.00"), std::string::npos) << md;
+  EXPECT_NE(test::read_bytes(dir / "out" / "languages_bitext.svg").find("retrieval accuracy"), std::string::npos);
+  const std::string csv = test::read_bytes(dir / "out" / "runs.csv");
+  EXPECT_NE(csv.find("xnli-zh-en,xnli-zh-en low,xnli-zh-en high,multilingual_mean,bitext_mean,"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",40.0000,30.0000,"), std::string::npos) << csv;  // multilingual mean, bitext mean
 }
 
 TEST(Report, SvgHandlesEmptyAndLogScales) {

@@ -83,7 +83,7 @@ TEST(TrainingData, EvaluationOverlapIsRemoved) {
   std::vector<TextPair> pairs = {{"a", "b", ""}, {"eval sentence", "c", ""}, {"d", "other eval", ""}, {"e", "f", ""}};
   StsSet set;
   set.pairs = {{"eval sentence", "other eval", 3.0}};
-  EXPECT_EQ(remove_evaluation_overlap(pairs, StsSuite::of_files({set})), 2u);
+  EXPECT_EQ(remove_evaluation_overlap(pairs, EvalSuite::of_files({set})), 2u);
   EXPECT_EQ(pairs.size(), 2u);
 }
 
@@ -157,7 +157,7 @@ TEST(Trainer, SeededCpuRunsRepeatAndLearn) {
     options.batching.seed = 1;
     options.max_grad_norm = 1.0;
     options.progress = false;
-    Trainer trainer(encoder, pairs, StsSuite::of_files({eval}), options);
+    Trainer trainer(encoder, pairs, EvalSuite::of_files({eval}), options);
     const TrainResult result = trainer.run();
     ASSERT_EQ(result.steps.size(), 8u);
     ASSERT_EQ(result.evals.size(), 1u);
@@ -192,7 +192,7 @@ TEST(Trainer, StepsThatDoNotLogReadNothingFromTheDevice) {
     options.progress = false;
     options.optimizer = AdamOptions::from_name("adamw8bit");
     options.optimizer.min_8bit_size = 64;  // the tiny adapters' larger tensors get 8-bit state
-    Trainer trainer(encoder, pairs, StsSuite(), options);
+    Trainer trainer(encoder, pairs, EvalSuite(), options);
     HostReadCounter counter;
     std::vector<std::int64_t> at_logged_steps;
     const TrainResult result = trainer.run([&](const StepRecord&) { at_logged_steps.push_back(counter.count()); });

@@ -4,7 +4,7 @@
 #include "distributed/process_placement.h"
 #include "embed/model_reference.h"
 #include "embed/sentence_encoder.h"
-#include "eval/sts_suite.h"
+#include "eval/eval_suite.h"
 
 #include <CLI/CLI.hpp>
 
@@ -50,14 +50,17 @@ int run_eval_command(int argc, char** argv) {
   load.device = parse_device(device);
   load.base_weights = WeightFormat::parse(base_weights);
   // Every file is read (and checked) before the model loads.
-  const StsSuite suite = StsSuite::read(std::vector<std::filesystem::path>(files.begin(), files.end()));
+  const EvalSuite suite = EvalSuite::read(std::vector<std::filesystem::path>(files.begin(), files.end()));
   // An exported run folder brings its adapter, pooling and max_length; flags given still win.
   const ModelReference reference = resolve_model_reference(model);
   std::optional<std::filesystem::path> adapter_dir;
   if (!adapter.empty()) adapter_dir = adapter;
   apply_model_reference(reference, app.count("--pooling") > 0, app.count("--max-length") > 0, options, adapter_dir);
   SentenceEncoder encoder = SentenceEncoder::from_folder(reference.model, load, options, adapter_dir);
-  std::cout << sts_results_json(suite.evaluate(encoder)).dump(2) << std::endl;
+  const SuiteScores scores = suite.evaluate(encoder);
+  Json json = sts_results_json(scores.sts);
+  for (const BitextResult& result : scores.bitext) json[result.name] = bitext_result_json(result);
+  std::cout << json.dump(2) << std::endl;
   return 0;
 }
 

@@ -99,12 +99,16 @@ const std::vector<SchemaEntry> kSchema = {
      0},
     {"train.keep_checkpoints", V::Int, "2", "how many of the latest checkpoints to keep", {}, 1},
     {"train.best_metric", V::String, "",
-     "eval set whose Spearman picks checkpoint-best.h5 (e.g. stsb-dev; empty: none)"},
+     "eval set whose score (Spearman; accuracy for a bitext set) picks checkpoint-best.h5 (e.g. stsb-dev; empty: "
+     "none)"},
 
     {"encoder.pooling", V::String, "mean", "pooling", {"mean", "weightedmean", "lasttoken"}},
     {"encoder.batch_size", V::Int, "64", "sentences per evaluation batch", {}, 1},
 
-    {"eval.sets", V::StringList, "[]", "STS files or SemEval year folders under data.root"},
+    {"eval.sets",
+     V::StringList,
+     "[]",
+     "STS files, SemEval year folders or bitext-mining files (in a folder named bitext) under data.root"},
     {"eval.bootstrap_resamples",
      V::Int,
      "1000",

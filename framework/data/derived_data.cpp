@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "data/derived_bitext.h"
 #include "data/nli_file.h"
 #include "data/sts_file.h"
 #include "io/gzip.h"
@@ -81,22 +82,54 @@ std::string python_float(double value) {
 
 }  // namespace
 
-DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& derived_dir, std::uint64_t seed) {
-  DerivedReport report;
-  fs::create_directories(derived_dir / "sts-eval");
-  std::unordered_set<std::string> evaluation;
-  for (const DerivedSource& source : sts_eval_sources()) {
-    const StsSet set = read_sts_file(data_root / source.input);
-    std::string text;
-    for (const StsPair& pair : set.pairs) {
-      text +=
-          fmt::format("{}\t{}\t{}\n", tsv_field(pair.sentence1), tsv_field(pair.sentence2), python_float(pair.score));
-      evaluation.insert(pair.sentence1);
-      evaluation.insert(pair.sentence2);
+DerivedParts DerivedParts::parse(const std::string& list) {
+  if (list == "all") return {};
+  DerivedParts parts{false, false, false};
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string part = list.substr(start, comma - start);
+    if (part == "sts") {
+      parts.sts = true;
+    } else if (part == "pairs") {
+      parts.pairs = true;
+    } else if (part == "bitext") {
+      parts.bitext = true;
+    } else {
+      fail("--only '{}': unknown part '{}' (expected a comma-separated list of sts, pairs, bitext, or all)", list,
+           part);
     }
-    write_file_bytes(derived_dir / "sts-eval" / source.output, text);
-    report.lines.push_back(fmt::format("sts-eval/{}: {} pairs from {}", source.output, set.pairs.size(), source.input));
+    start = comma + 1;
   }
+  return parts;
+}
+
+DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& derived_dir, std::uint64_t seed,
+                                   const DerivedParts& parts) {
+  DerivedReport report;
+  std::unordered_set<std::string> evaluation;
+  // The STS sets are read even when not written: the pairs leave out their sentences.
+  if (parts.sts || parts.pairs) {
+    if (parts.sts) fs::create_directories(derived_dir / "sts-eval");
+    for (const DerivedSource& source : sts_eval_sources()) {
+      const StsSet set = read_sts_file(data_root / source.input);
+      std::string text;
+      for (const StsPair& pair : set.pairs) {
+        text += fmt::format("{}\t{}\t{}\n", tsv_field(pair.sentence1), tsv_field(pair.sentence2),
+                            python_float(pair.score));
+        evaluation.insert(pair.sentence1);
+        evaluation.insert(pair.sentence2);
+      }
+      if (!parts.sts) continue;
+      write_file_bytes(derived_dir / "sts-eval" / source.output, text);
+      report.lines.push_back(
+          fmt::format("sts-eval/{}: {} pairs from {}", source.output, set.pairs.size(), source.input));
+    }
+  }
+  if (parts.bitext) {
+    for (std::string& line : write_xnli_bitext(data_root, derived_dir)) report.lines.push_back(std::move(line));
+  }
+  if (!parts.pairs) return report;
 
   std::vector<TextPair> pairs;
   std::unordered_set<std::string> seen;

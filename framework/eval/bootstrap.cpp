@@ -176,6 +176,20 @@ Interval bootstrap_interval(const std::vector<double>& predicted, const std::vec
   return percentile_interval(without_nan(resampled_scores({&scorer}, gold.size(), options)[0]), options.level);
 }
 
+Interval bootstrap_mean_interval(const std::vector<double>& values, const BootstrapOptions& options) {
+  check_bootstrap_inputs(values, values, options);
+  std::vector<double> means(static_cast<std::size_t>(options.resamples));
+  at::parallel_for(0, options.resamples, 8, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      double sum = 0;
+      for (const std::uint32_t index : bootstrap_indices(values.size(), options.seed, static_cast<int>(i)))
+        sum += values[index];
+      means[static_cast<std::size_t>(i)] = sum / static_cast<double>(values.size());
+    }
+  });
+  return percentile_interval(means, options.level);
+}
+
 PairedComparison paired_bootstrap(const std::vector<double>& predicted_a, const std::vector<double>& predicted_b,
                                   const std::vector<double>& gold, Correlation which, const BootstrapOptions& options) {
   check_bootstrap_inputs(predicted_a, gold, options);

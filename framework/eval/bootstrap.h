@@ -38,6 +38,10 @@ struct Interval {  // NaN until computed
 Interval bootstrap_interval(const std::vector<double>& predicted, const std::vector<double>& gold, Correlation which,
                             const BootstrapOptions& options);
 
+// The percentile interval of the mean of `values` (e.g. per-query retrieval hits) over
+// resamples of its entries, drawn as above.
+Interval bootstrap_mean_interval(const std::vector<double>& values, const BootstrapOptions& options);
+
 // A against B on the same gold pairs: the observed difference of correlations x100 (A - B), its
 // percentile interval, and the two-sided p-value of "no difference" from the bootstrap
 // distribution centred on the observed difference:

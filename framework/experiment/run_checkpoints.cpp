@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace lacos {
 
@@ -31,17 +32,24 @@ void RunCheckpoints::save_scheduled(const TrainingCheckpoint& checkpoint, RunRec
 
 void RunCheckpoints::save_if_best(const TrainingCheckpoint& checkpoint, RunRecord& record) {
   if (best_metric_.empty()) return;
-  const EvalSeries* series = nullptr;
-  for (const auto& [name, values] : record.eval)
-    if (name == best_metric_) series = &values;
-  if (series == nullptr) {
+  // The set's score: Spearman x100 of an STS set, accuracy % of a bitext set.
+  const std::vector<std::int64_t>* steps = nullptr;
+  const std::vector<double>* scores = nullptr;
+  for (const auto& [name, values] : record.eval) {
+    if (name == best_metric_) std::tie(steps, scores) = std::pair{&values.step, &values.spearman};
+  }
+  for (const auto& [name, values] : record.bitext) {
+    if (name == best_metric_) std::tie(steps, scores) = std::pair{&values.step, &values.accuracy};
+  }
+  if (scores == nullptr) {
     std::vector<std::string> known;
     for (const auto& entry : record.eval) known.push_back(entry.first);
+    for (const auto& entry : record.bitext) known.push_back(entry.first);
     fail("train.best_metric: '{}' is not an evaluation set of this run (sets: {})", best_metric_,
          fmt::join(known, ", "));
   }
-  if (series->spearman.empty() || series->step.back() != checkpoint.steps_completed) return;
-  const double value = series->spearman.back();
+  if (scores->empty() || steps->back() != checkpoint.steps_completed) return;
+  const double value = scores->back();
   const auto best = record.summary.find("best_spearman");
   if (best != record.summary.end() && std::get<double>(best->second) >= value) return;
   save_training_checkpoint(folder_ / "checkpoint-best.h5", checkpoint);

@@ -19,14 +19,14 @@ namespace fs = std::filesystem;
 namespace {
 
 struct RunData {
-  StsSuite eval_sets;
+  EvalSuite eval_sets;
   TrainingData training;
   std::size_t removed = 0;  // pairs dropped for sharing a text with an evaluation set
 };
 
 // Data first: a bad file fails before the model loads.
 RunData read_run_data(const RunSettings& s, RunLog& log) {
-  RunData data{StsSuite::read(s.eval_paths), {}, 0};
+  RunData data{EvalSuite::read(s.eval_paths), {}, 0};
   data.eval_sets.bootstrap = s.bootstrap;
   if (s.trainer.steps == 0) return data;
   data.training = read_training_data(s.pair_files, s.nli_files, s.trainer.use_hard_negatives);
@@ -46,12 +46,7 @@ std::vector<std::string> corpus_of(const RunData& data) {
     texts.push_back(pair.anchor);
     texts.push_back(pair.positive);
   }
-  for (const StsSet* set : data.eval_sets.all_sets()) {
-    for (const StsPair& pair : set->pairs) {
-      texts.push_back(pair.sentence1);
-      texts.push_back(pair.sentence2);
-    }
-  }
+  for (const std::string* sentence : data.eval_sets.all_sentences()) texts.push_back(*sentence);
   return texts;
 }
 
@@ -96,6 +91,7 @@ RunOutcome train(const RunJob& job, const RunSettings& s, SentenceEncoder& encod
   const auto on_eval = [&](const EvalRecord& evaluation) {
     recorder.evaluation(evaluation);
     outcome.final_scores = evaluation.results;
+    outcome.final_bitext = evaluation.bitext;
   };
   Trainer trainer(encoder, std::move(data.training.pairs), data.eval_sets, options);
   if (resume) trainer.resume_from(std::move(*resume));
@@ -123,14 +119,21 @@ RunOutcome evaluate_only(const RunData& data, SentenceEncoder& encoder, RunRecor
                          Communicator& communicator) {
   encoder.model()->eval();
   encoder.shard_encoding(&communicator);
+  SuiteScores scores = data.eval_sets.evaluate(encoder);
   EvalRecord evaluation;
-  evaluation.results = data.eval_sets.evaluate(encoder);
+  evaluation.results = std::move(scores.sts);
+  evaluation.bitext = std::move(scores.bitext);
   recorder.evaluation(evaluation);
   RunOutcome outcome;
   outcome.final_scores = evaluation.results;
+  outcome.final_bitext = evaluation.bitext;
   std::int64_t tokens = 0;
   double seconds = 0;
   for (const StsResult& result : evaluation.results) {
+    tokens += result.tokens;
+    seconds += result.seconds;
+  }
+  for (const BitextResult& result : evaluation.bitext) {
     tokens += result.tokens;
     seconds += result.seconds;
   }
@@ -164,7 +167,7 @@ RunOutcome run_job(const RunJob& job, Communicator& communicator) {
   RunCheckpoints checkpoints(job.folder, s.keep_checkpoints, s.best_metric);
   std::optional<TrainingCheckpoint> resume;
   if (s.trainer.steps > 0) resume = folder.resume_point(communicator, checkpoints);
-  RunRecorder recorder(job, folder, data.eval_sets.result_names(), resume, start);
+  RunRecorder recorder(job, folder, data.eval_sets, resume, start);
   recorder.started(job, s, communicator);
   try {
     SentenceEncoder encoder = load_model(s, data, recorder);

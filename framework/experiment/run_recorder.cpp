@@ -10,26 +10,30 @@ namespace lacos {
 
 namespace {
 
-RunH5 open_record(const RunJob& job, RunFolder& folder, const std::vector<std::string>& eval_sets,
+RunH5 open_record(const RunJob& job, RunFolder& folder, const EvalSuite& eval_sets,
                   const std::optional<TrainingCheckpoint>& resume) {
   std::optional<RunRecord>& previous = folder.previous();
   if (previous && !resume) folder.log().line("no checkpoint of the earlier attempt: starting over");
   if (!previous || !resume) {
-    return RunH5(folder.run_h5(), job.config_yaml, fmt::format("{}", fmt::join(job.overrides, "\n")), eval_sets);
+    return RunH5(folder.run_h5(), job.config_yaml, fmt::format("{}", fmt::join(job.overrides, "\n")),
+                 eval_sets.result_names(), eval_sets.bitext_names());
   }
   previous->truncate_to(resume->steps_completed);
   return RunH5(folder.run_h5(), std::move(*previous));
 }
 
-std::string scores_line(const std::vector<StsResult>& results) {
+// Spearman x100 of each STS set, bitext accuracy (%) of each bitext set.
+std::string scores_line(const EvalRecord& evaluation) {
   std::string out;
-  for (const StsResult& result : results) out += fmt::format(" {} {:.2f}", result.name, result.spearman);
+  for (const StsResult& result : evaluation.results) out += fmt::format(" {} {:.2f}", result.name, result.spearman);
+  for (const BitextResult& result : evaluation.bitext)
+    out += fmt::format(" {} {:.1f}%", result.name, result.accuracy);
   return out;
 }
 
 }  // namespace
 
-RunRecorder::RunRecorder(const RunJob& job, RunFolder& folder, const std::vector<std::string>& eval_sets,
+RunRecorder::RunRecorder(const RunJob& job, RunFolder& folder, const EvalSuite& eval_sets,
                          const std::optional<TrainingCheckpoint>& resume, std::chrono::steady_clock::time_point start)
     : folder_(folder),
       h5_(open_record(job, folder, eval_sets, resume)),
@@ -102,8 +106,19 @@ void RunRecorder::evaluation(const EvalRecord& evaluation) {
     h5_.append_eval(result.name, evaluation.step, row);
     if (!result.predicted.empty()) h5_.set_eval_pairs(result.name, evaluation.step, result.predicted, result.gold);
   }
+  for (const BitextResult& result : evaluation.bitext) {
+    BitextRow row;
+    row.accuracy = result.accuracy;
+    row.accuracy_low = result.accuracy_interval.low;
+    row.accuracy_high = result.accuracy_interval.high;
+    row.to_english = result.to_english;
+    row.from_english = result.from_english;
+    row.margin_to_english = result.margin_to_english;
+    row.margin_from_english = result.margin_from_english;
+    h5_.append_bitext(result.name, evaluation.step, row);
+  }
   save();
-  log(fmt::format("eval step {}:{}", evaluation.step, scores_line(evaluation.results)));
+  log(fmt::format("eval step {}:{}", evaluation.step, scores_line(evaluation)));
 }
 
 void RunRecorder::training_done(const TrainResult& result, const RunSettings& s, const Communicator& communicator) {
@@ -181,6 +196,13 @@ RunOutcome outcome_of(const RunRecord& record) {
     result.spearman = series.spearman.back();
     result.pearson = series.pearson.back();
     outcome.final_scores.push_back(result);
+  }
+  for (const auto& [name, series] : record.bitext) {
+    if (series.accuracy.empty()) continue;
+    BitextResult result;
+    result.name = name;
+    result.accuracy = series.accuracy.back();
+    outcome.final_bitext.push_back(result);
   }
   return outcome;
 }

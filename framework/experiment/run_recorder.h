@@ -21,6 +21,7 @@ struct RunOutcome {
   RunStatus status = RunStatus::completed;  // completed, or interrupted (a checkpoint was written)
   bool skipped = false;                     // completed in an earlier invocation, not run again
   std::vector<StsResult> final_scores;      // last evaluation
+  std::vector<BitextResult> final_bitext;   // its bitext sets
   double tokens_per_second = 0.0;
   std::int64_t peak_memory_bytes = 0;
   double wall_seconds = 0.0;
@@ -30,7 +31,7 @@ class RunRecorder {
  public:
   // A fresh run.h5, or the earlier one cut back to the checkpoint `resume` continues from.
   // `start`: when the run began (wall_seconds counts from it).
-  RunRecorder(const RunJob& job, RunFolder& folder, const std::vector<std::string>& eval_sets,
+  RunRecorder(const RunJob& job, RunFolder& folder, const EvalSuite& eval_sets,
               const std::optional<TrainingCheckpoint>& resume, std::chrono::steady_clock::time_point start);
 
   void log(const std::string& line) { folder_.log().line(line); }

@@ -58,6 +58,9 @@ std::string summary_table(const std::vector<RunJob>& jobs, const std::vector<Run
     for (const StsResult& result : outcome.final_scores) {
       if (std::find(sets.begin(), sets.end(), result.name) == sets.end()) sets.push_back(result.name);
     }
+    for (const BitextResult& result : outcome.final_bitext) {
+      if (std::find(sets.begin(), sets.end(), result.name) == sets.end()) sets.push_back(result.name);
+    }
   }
   std::string table = "| run | status |";
   for (const std::string& set : sets) table += " " + set + " |";
@@ -68,6 +71,7 @@ std::string summary_table(const std::vector<RunJob>& jobs, const std::vector<Run
     table += fmt::format("| {} | {} |", jobs[r].name, statuses[r]);
     std::map<std::string, double> scores;
     for (const StsResult& result : outcomes[r].final_scores) scores[result.name] = result.spearman;
+    for (const BitextResult& result : outcomes[r].final_bitext) scores[result.name] = result.accuracy;
     for (const std::string& set : sets) table += scores.count(set) ? fmt::format(" {:.2f} |", scores[set]) : " |";
     table += fmt::format(" {:.0f} | {:.1f} | {:.1f} |\n", outcomes[r].tokens_per_second,
                          outcomes[r].peak_memory_bytes / 1e6, outcomes[r].wall_seconds);
@@ -236,7 +240,9 @@ int run_jobs(Communicator& control, const std::vector<RunJob>& jobs, const fs::p
   if (writer) {
     const std::string table = summary_table(jobs, outcomes, statuses);
     write_file_bytes(sweep / "summary.md", table);
-    std::cout << "Spearman x100 of cosine similarity (last evaluation of each run):\n" << table;
+    std::cout << "Spearman x100 of cosine similarity (bitext sets: retrieval accuracy %), last evaluation of each "
+                 "run:\n"
+              << table;
   }
   // A stop seen by another rank interrupts this one too (the ranks agree on the step).
   if (stop_requested().load() || std::any_of(outcomes.begin(), outcomes.end(), [](const RunOutcome& o) {

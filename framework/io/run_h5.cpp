@@ -54,9 +54,44 @@ std::optional<RunStatus> RunRecord::status() const {
 EvalSeries& RunRecord::eval_series(const std::string& set) {
   for (auto& [name, series] : eval)
     if (name == set) return series;
+  for (const auto& entry : bitext)
+    if (entry.first == set) fail("eval set name '{}' names both an STS and a bitext set", set);
   if (set.empty() || set.find('/') != std::string::npos) fail("eval set name '{}' cannot name an HDF5 group", set);
   eval.emplace_back(set, EvalSeries{});
   return eval.back().second;
+}
+
+BitextSeries& RunRecord::bitext_series(const std::string& set) {
+  for (auto& [name, series] : bitext)
+    if (name == set) return series;
+  for (const auto& entry : eval)
+    if (entry.first == set) fail("eval set name '{}' names both an STS and a bitext set", set);
+  if (set.empty() || set.find('/') != std::string::npos) fail("eval set name '{}' cannot name an HDF5 group", set);
+  bitext.emplace_back(set, BitextSeries{});
+  return bitext.back().second;
+}
+
+std::vector<std::pair<const char*, std::vector<double>*>> BitextSeries::columns() {
+  return {{"accuracy", &accuracy},
+          {"accuracy_low", &accuracy_low},
+          {"accuracy_high", &accuracy_high},
+          {"to_english", &to_english},
+          {"from_english", &from_english},
+          {"margin_to_english", &margin_to_english},
+          {"margin_from_english", &margin_from_english}};
+}
+
+void BitextSeries::append(std::int64_t at_step, const BitextRow& row) {
+  step.push_back(at_step);
+  const double values[] = {row.accuracy,   row.accuracy_low,      row.accuracy_high,      row.to_english,
+                           row.from_english, row.margin_to_english, row.margin_from_english};
+  std::size_t i = 0;
+  for (const auto& column : columns()) column.second->push_back(values[i++]);
+}
+
+void BitextSeries::resize(std::size_t rows) {
+  step.resize(rows);
+  for (const auto& column : columns()) column.second->resize(rows, EvalRow::kNaN);
 }
 
 void EvalSeries::append(std::int64_t at_step, const EvalRow& row) {
@@ -91,6 +126,11 @@ void RunRecord::truncate_to(std::int64_t steps_completed) {
       series.predicted.clear();
       series.gold.clear();
     }
+  }
+  for (auto& entry : bitext) {
+    std::size_t kept = 0;
+    while (kept < entry.second.step.size() && entry.second.step[kept] <= steps_completed) ++kept;
+    entry.second.resize(kept);
   }
   checkpoints.erase(std::remove_if(checkpoints.begin(), checkpoints.end(),
                                    [&](const auto& checkpoint) { return checkpoint.first > steps_completed; }),
@@ -130,6 +170,16 @@ void write_run_h5(const fs::path& path, const RunRecord& record) {
       pairs.set_attribute("step", series.pairs_step);
       pairs.write_series("predicted", series.predicted);
       pairs.write_series("gold", series.gold);
+    }
+  }
+  for (const auto& entry : record.bitext) {
+    BitextSeries series = entry.second;  // columns() hands out pointers to a copy we may pad
+    const H5Group set = eval.create_group(entry.first);
+    set.set_attribute("kind", std::string("bitext"));
+    set.write_series("step", series.step);
+    for (const auto& [name, column] : series.columns()) {
+      column->resize(series.step.size(), EvalRow::kNaN);
+      set.write_series(name, *column);
     }
   }
   const H5Group checkpoints = root.create_group("checkpoints");
@@ -180,6 +230,28 @@ void read_eval_series(const fs::path& path, const std::string& name, const H5Gro
   }
 }
 
+void read_bitext_series(const fs::path& path, const std::string& name, const H5Group& set, BitextSeries& series) {
+  series.step = set.read_series<std::int64_t>("step");
+  for (const auto& [member, column] : series.columns()) {
+    *column = set.read_series<double>(member);
+    if (column->size() != series.step.size()) {
+      fail("{}: /eval/{}/{} has {} rows but /eval/{}/step has {}", path.string(), name, member, column->size(), name,
+           series.step.size());
+    }
+  }
+}
+
+bool is_bitext_group(const fs::path& path, const std::string& name, const H5Group& set) {
+  const auto attributes = set.attributes();
+  const auto kind = attributes.find("kind");
+  if (kind == attributes.end()) return false;
+  const auto* text = std::get_if<std::string>(&kind->second);
+  if (text == nullptr || *text != "bitext")
+    fail("{}: /eval/{} has attribute 'kind' but not the text \"bitext\" (the only kind written)", path.string(),
+         name);
+  return true;
+}
+
 }  // namespace
 
 RunRecord read_run_h5(const fs::path& path) {
@@ -196,7 +268,12 @@ RunRecord read_run_h5(const fs::path& path) {
   record.train.tokens_per_second = train.read_series<double>("tokens_per_second");
   const H5Group eval = root.open_group("eval");
   for (const std::string& name : eval.members()) {  // in the order they were declared
-    read_eval_series(path, name, eval.open_group(name), record.eval_series(name));
+    const H5Group set = eval.open_group(name);
+    if (is_bitext_group(path, name, set)) {
+      read_bitext_series(path, name, set, record.bitext_series(name));
+    } else {
+      read_eval_series(path, name, set, record.eval_series(name));
+    }
   }
   if (root.has("checkpoints")) {  // absent in runs written before checkpoints
     const H5Group checkpoints = root.open_group("checkpoints");
@@ -216,18 +293,19 @@ RunRecord read_run_h5(const fs::path& path) {
 }
 
 RunH5::RunH5(const fs::path& path, const std::string& config_yaml, const std::string& overrides,
-             const std::vector<std::string>& eval_sets)
+             const std::vector<std::string>& eval_sets, const std::vector<std::string>& bitext_sets)
     : path_(path) {
   record_.config_yaml = config_yaml;
   record_.overrides = overrides;
   for (const std::string& set : eval_sets) record_.eval_series(set);
+  for (const std::string& set : bitext_sets) record_.bitext_series(set);
   record_.summary["schema_version"] = kRunH5SchemaVersion;
   set_status(RunStatus::running);
   flush();
 }
 
 RunH5::RunH5(const fs::path& path, RunRecord record) : path_(path), record_(std::move(record)) {
-  // A record of schema 1 continues in the current layout (its old rows' intervals are NaN).
+  // A record of an older schema continues in the current layout (its old rows' intervals are NaN).
   record_.summary["schema_version"] = kRunH5SchemaVersion;
 }
 

@@ -9,6 +9,8 @@
 //   /eval/<set>/{spearman,pearson}_{low,high}        its bootstrap confidence interval (schema 2)
 //   /eval/<set>/pairs/{predicted,gold}, attribute step   the latest evaluation's cosine and gold
 //                                                    score of every pair (schema 2)
+//   /eval/<set>, attribute kind="bitext": {step,accuracy,accuracy_low,accuracy_high,to_english,
+//                           from_english,margin_to_english,margin_from_english}  bitext mining (schema 3)
 //   /checkpoints/{step,path}                         one row per checkpoint kept
 // The record lives in memory and every flush writes the whole file under a temporary name,
 // fsyncs it and renames it into place. HDF5 1.10 files are not crash-consistent between
@@ -29,8 +31,8 @@
 namespace lacos {
 
 // 2: confidence intervals and per-pair scores under /eval (files of schema 1 still read: NaN
-// intervals, no pairs).
-inline constexpr std::int64_t kRunH5SchemaVersion = 2;
+// intervals, no pairs). 3: bitext-mining sets under /eval (older files have none).
+inline constexpr std::int64_t kRunH5SchemaVersion = 3;
 
 // /summary's status: written `running` first, then exactly one of the others.
 enum class RunStatus { running, completed, interrupted, failed };
@@ -64,15 +66,35 @@ struct EvalSeries {
   void resize(std::size_t rows);
 };
 
+// One evaluation of one bitext-mining set (eval/bitext_evaluator.h), accuracies x100.
+struct BitextRow {
+  double accuracy = 0.0;  // mean of to_english and from_english
+  double accuracy_low = EvalRow::kNaN, accuracy_high = EvalRow::kNaN;
+  double to_english = 0.0, from_english = 0.0, margin_to_english = 0.0, margin_from_english = 0.0;
+};
+
+struct BitextSeries {
+  std::vector<std::int64_t> step;
+  std::vector<double> accuracy, accuracy_low, accuracy_high;
+  std::vector<double> to_english, from_english, margin_to_english, margin_from_english;
+
+  void append(std::int64_t at_step, const BitextRow& row);
+  void resize(std::size_t rows);
+  // Every column but step, by its name in run.h5.
+  std::vector<std::pair<const char*, std::vector<double>*>> columns();
+};
+
 struct RunRecord {
   std::string config_yaml;
   std::string overrides;
   std::map<std::string, H5Scalar> summary;
   TrainSeries train;
-  std::vector<std::pair<std::string, EvalSeries>> eval;           // in declaration order
+  std::vector<std::pair<std::string, EvalSeries>> eval;           // STS sets, in declaration order
+  std::vector<std::pair<std::string, BitextSeries>> bitext;       // bitext sets, likewise
   std::vector<std::pair<std::int64_t, std::string>> checkpoints;  // step, file name in the run folder
 
   EvalSeries& eval_series(const std::string& set);
+  BitextSeries& bitext_series(const std::string& set);
   // A /summary value as a number (integers widened) or text; 0 or "" when absent or of the other kind.
   double summary_number(const std::string& key) const;
   std::string summary_text(const std::string& key) const;
@@ -91,7 +113,7 @@ class RunH5 {
  public:
   // A new record (status=running), flushed at once.
   RunH5(const std::filesystem::path& path, const std::string& config_yaml, const std::string& overrides,
-        const std::vector<std::string>& eval_sets);
+        const std::vector<std::string>& eval_sets, const std::vector<std::string>& bitext_sets = {});
   // An existing record, continued (resume).
   RunH5(const std::filesystem::path& path, RunRecord record);
 
@@ -99,6 +121,9 @@ class RunH5 {
   void set_status(RunStatus status) { set_summary("status", std::string(run_status_name(status))); }
   void append_train(std::int64_t step, double loss, double lr, double tokens_per_second);
   void append_eval(const std::string& set, std::int64_t step, const EvalRow& row);
+  void append_bitext(const std::string& set, std::int64_t step, const BitextRow& row) {
+    record_.bitext_series(set).append(step, row);
+  }
   void set_eval_pairs(const std::string& set, std::int64_t step, std::vector<double> predicted,
                       std::vector<double> gold);
   // An empty path keeps the record in memory only (the ranks of a job other than the writer).

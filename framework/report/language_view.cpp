@@ -31,22 +31,27 @@ std::string score_cell(double value) { return std::isfinite(value) ? fmt::format
 
 }  // namespace
 
-LanguageView language_view(const std::vector<ReportRun>& runs) {
+LanguageView language_view(const std::vector<ReportRun>& runs, LanguageSets which) {
+  const bool bitext = which == LanguageSets::bitext;
   std::map<std::pair<std::int64_t, std::string>, ModelColumn> columns;  // ordered by size
   std::vector<std::string> sets;
   for (const ReportRun& run : runs) {
     ModelColumn& column = columns[{run.params_total, run.model}];
     column.model = run.model;
     column.params = run.params_total;
-    for (const auto& [set, score] : run.final_spearman) {
-      if (!is_multilingual_set(set) && set != "stsb-test") continue;
+    for (const auto& [set, score] : run.final_score) {
+      const bool is_bitext =
+          std::find(run.bitext_sets.begin(), run.bitext_sets.end(), set) != run.bitext_sets.end();
+      if (bitext != is_bitext || (!bitext && !is_multilingual_set(set) && set != "stsb-test")) continue;
       column.scores[set].push_back(score);
       if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
     }
   }
   LanguageView view;
-  view.plot = PlotSpec{"Each language against model size", "parameters", "Spearman x100", true, {}};
-  if (std::none_of(sets.begin(), sets.end(), is_multilingual_set)) return view;
+  view.plot = bitext ? PlotSpec{"Bitext mining (XNLI, with English) against model size", "parameters",
+                                "retrieval accuracy % (both directions)", true, {}}
+                       : PlotSpec{"Each language's STS against model size", "parameters", "Spearman x100", true, {}};
+  if (bitext ? sets.empty() : std::none_of(sets.begin(), sets.end(), is_multilingual_set)) return view;
   // Rows by their gain from the smallest to the largest model, largest gain first.
   std::vector<std::pair<double, std::string>> rows;
   for (const std::string& set : sets) {

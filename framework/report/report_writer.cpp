@@ -43,17 +43,27 @@ std::vector<std::string> all_sets(const std::vector<ReportRun>& runs) {
     for (const auto& entry : run.record.eval) {
       if (std::find(sets.begin(), sets.end(), entry.first) == sets.end()) sets.push_back(entry.first);
     }
+    for (const auto& entry : run.record.bitext) {
+      if (std::find(sets.begin(), sets.end(), entry.first) == sets.end()) sets.push_back(entry.first);
+    }
   }
-  // STS-B dev and test first, then the rest by name.
-  const auto rank = [](const std::string& set) { return set == "stsb-dev" ? 0 : set == "stsb-test" ? 1 : 2; };
+  // STS-B dev and test first, then the other STS sets by name, then the bitext sets by name.
+  const auto is_bitext = [&](const std::string& set) {
+    return std::any_of(runs.begin(), runs.end(), [&](const ReportRun& run) {
+      return std::find(run.bitext_sets.begin(), run.bitext_sets.end(), set) != run.bitext_sets.end();
+    });
+  };
+  const auto rank = [&](const std::string& set) {
+    return set == "stsb-dev" ? 0 : set == "stsb-test" ? 1 : is_bitext(set) ? 3 : 2;
+  };
   std::sort(sets.begin(), sets.end(),
             [&](const std::string& a, const std::string& b) { return rank(a) != rank(b) ? rank(a) < rank(b) : a < b; });
   return sets;
 }
 
 double value_of(const ReportRun& run, const std::string& set) {
-  const auto it = run.final_spearman.find(set);
-  return it == run.final_spearman.end() ? std::nan("") : it->second;
+  const auto it = run.final_score.find(set);
+  return it == run.final_score.end() ? std::nan("") : it->second;
 }
 
 std::pair<double, double> interval_of(const ReportRun& run, const std::string& set) {
@@ -126,7 +136,7 @@ std::string runs_csv(const std::vector<ReportRun>& runs, const std::vector<std::
   std::string csv = "run,file,model,status,seed,params_total,params_trainable";
   for (const std::string& set : sets)
     csv += "," + csv_field(set) + "," + csv_field(set + " low") + "," + csv_field(set + " high");
-  csv += ",multilingual_mean,peak_memory_bytes,tokens_per_second,wall_seconds\n";
+  csv += ",multilingual_mean,bitext_mean,peak_memory_bytes,tokens_per_second,wall_seconds\n";
   for (const ReportRun& run : runs) {
     csv += fmt::format("{},{},{},{},{},{},{}", csv_field(run.name), csv_field(run.file.string()), csv_field(run.model),
                        run.status, run.seed, run.params_total, run.params_trainable);
@@ -134,8 +144,9 @@ std::string runs_csv(const std::vector<ReportRun>& runs, const std::vector<std::
       const auto [low, high] = interval_of(run, set);
       csv += "," + cell(value_of(run, set), "{:.4f}") + "," + cell(low, "{:.4f}") + "," + cell(high, "{:.4f}");
     }
-    csv += fmt::format(",{},{:.0f},{:.1f},{:.1f}\n", cell(run.multilingual_mean, "{:.4f}"), run.peak_memory_bytes,
-                       run.tokens_per_second, run.wall_seconds);
+    csv += fmt::format(",{},{},{:.0f},{:.1f},{:.1f}\n", cell(run.multilingual_mean, "{:.4f}"),
+                       cell(run.bitext_mean, "{:.4f}"), run.peak_memory_bytes, run.tokens_per_second,
+                       run.wall_seconds);
   }
   return csv;
 }
@@ -220,6 +231,14 @@ PlotSections write_plots(const std::vector<ReportRun>& runs, const std::vector<s
     sections.scaling += fit_table(multilingual_curves, "the multilingual mean Spearman x100") +
         "\n![parameters vs multilingual mean](scaling_multilingual.svg)\n\n";
   }
+  const auto bitext_curves = scaling_curves(
+      runs, [](const ReportRun& run) { return run.bitext_mean; }, {}, /*fit=*/true);
+  if (!bitext_curves.empty()) {
+    plot("scaling_bitext.svg", bitext_curves, "Parameters vs bitext-mining accuracy (mean over languages)",
+         "retrieval accuracy %");
+    sections.scaling += fit_table(bitext_curves, "the bitext-mining accuracy % (mean over languages)") +
+        "\n![parameters vs bitext mining](scaling_bitext.svg)\n\n";
+  }
   plot("scaling_memory.svg",
        scaling_curves(
            runs, [](const ReportRun& run) { return run.peak_memory_bytes / 1e6; }, {}, /*fit=*/false),
@@ -245,13 +264,22 @@ PlotSections write_plots(const std::vector<ReportRun>& runs, const std::vector<s
   }
   write_text(out / "train_loss.svg", render_svg(loss), written);
   write_text(out / "eval_curves.svg", render_svg(curves), written);
-  const LanguageView languages = language_view(runs);
+  const LanguageView languages = language_view(runs, LanguageSets::sts);
   if (!languages.markdown.empty()) {
     write_text(out / "languages.svg", render_svg(languages.plot), written);
     sections.languages =
         "\n## Per language\n\nSpearman x100 per evaluation set and model (mean over its runs), "
         "sorted by the gain from the smallest model to the largest.\n\n" +
         languages.markdown + "\n![each language against model size](languages.svg)\n";
+  }
+  const LanguageView bitext = language_view(runs, LanguageSets::bitext);
+  if (!bitext.markdown.empty()) {
+    write_text(out / "languages_bitext.svg", render_svg(bitext.plot), written);
+    sections.languages +=
+        "\n## Bitext mining per language\n\nRetrieval accuracy % (each sentence's translation found "
+        "nearest among all candidates, mean of the two directions) per language paired with English and "
+        "model (mean over its runs), sorted by the gain from the smallest model to the largest.\n\n" +
+        bitext.markdown + "\n![bitext mining against model size](languages_bitext.svg)\n";
   }
   return sections;
 }
@@ -260,7 +288,8 @@ std::string report_markdown(const std::vector<ReportRun>& runs, const std::vecto
                             const std::string& seeds_markdown, const PlotSections& plots) {
   std::string md = fmt::format(
       "# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
-      "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present.\n\n",
+      "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present; bitext sets "
+      "(xnli-<lang>-en): retrieval accuracy %, mean of both directions.\n\n",
       runs.size());
   md += "## Runs\n\n| run | model | status | params | trainable |";
   std::string rule = "|---|---|---|---|---|";

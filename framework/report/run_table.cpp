@@ -68,7 +68,7 @@ std::vector<ReportRun> collect_runs(const std::vector<fs::path>& inputs) {
     int count = 0;
     for (const auto& [set, series] : run.record.eval) {
       if (series.spearman.empty()) continue;
-      run.final_spearman[set] = series.spearman.back();
+      run.final_score[set] = series.spearman.back();
       run.final_interval[set] = {series.spearman_low.back(), series.spearman_high.back()};
       if (is_multilingual_set(set)) {
         sum += series.spearman.back();
@@ -76,6 +76,16 @@ std::vector<ReportRun> collect_runs(const std::vector<fs::path>& inputs) {
       }
     }
     run.multilingual_mean = count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
+    double bitext_sum = 0;
+    for (const auto& [set, series] : run.record.bitext) {
+      if (series.accuracy.empty()) continue;
+      run.final_score[set] = series.accuracy.back();
+      run.final_interval[set] = {series.accuracy_low.back(), series.accuracy_high.back()};
+      run.bitext_sets.push_back(set);
+      bitext_sum += series.accuracy.back();
+    }
+    run.bitext_mean = run.bitext_sets.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                              : bitext_sum / static_cast<double>(run.bitext_sets.size());
     run.group = group_of(run.record, file.string() + ":/config");
     ++name_count[run.name];
     runs.push_back(std::move(run));

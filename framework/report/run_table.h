@@ -19,9 +19,12 @@ struct ReportRun {
   std::string experiment, model, status;
   std::int64_t params_total = 0, params_trainable = 0, seed = 0;
   double peak_memory_bytes = 0, tokens_per_second = 0, wall_seconds = 0;
-  std::map<std::string, double> final_spearman;                     // last evaluation of each set
+  // Last evaluation of each set: Spearman x100 for STS sets, retrieval accuracy % for bitext sets.
+  std::map<std::string, double> final_score;
   std::map<std::string, std::pair<double, double>> final_interval;  // its confidence interval (NaN: none)
+  std::vector<std::string> bitext_sets;                             // which of them are bitext sets
   double multilingual_mean = 0;                                     // NaN without multilingual sets
+  double bitext_mean = 0;                                           // NaN without bitext sets
   std::string group;  // runs with the same group differ only by experiment.seed
 };
 

@@ -62,14 +62,9 @@ StepRecord read_step_record(std::int64_t step, double learning_rate, const StepT
 
 }  // namespace
 
-std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSuite& eval_sets) {
+std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const EvalSuite& eval_sets) {
   std::unordered_set<std::string> evaluation;
-  for (const StsSet* set : eval_sets.all_sets()) {
-    for (const StsPair& pair : set->pairs) {
-      evaluation.insert(pair.sentence1);
-      evaluation.insert(pair.sentence2);
-    }
-  }
+  for (const std::string* sentence : eval_sets.all_sentences()) evaluation.insert(*sentence);
   const std::size_t before = pairs.size();
   pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
                              [&](const TextPair& pair) {
@@ -80,7 +75,7 @@ std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSui
   return before - pairs.size();
 }
 
-Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets, TrainerOptions options)
+Trainer::Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, EvalSuite eval_sets, TrainerOptions options)
     : encoder_(encoder), train_(std::move(train)), eval_sets_(std::move(eval_sets)), options_(options) {
   if (options_.steps <= 0) fail("training steps must be positive, got {}", options_.steps);
   if (train_.empty()) fail("no training pairs");
@@ -110,7 +105,9 @@ PairBatch Trainer::local_batch(const std::vector<std::size_t>& global_batch, std
 EvalRecord Trainer::evaluate(std::int64_t step) {
   EvalRecord record;
   record.step = step;
-  record.results = eval_sets_.evaluate(encoder_);
+  SuiteScores scores = eval_sets_.evaluate(encoder_);
+  record.results = std::move(scores.sts);
+  record.bitext = std::move(scores.bitext);
   encoder_.model()->train();
   return record;
 }

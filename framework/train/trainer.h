@@ -12,7 +12,7 @@
 #include "distributed/communicator.h"
 #include "distributed/dist_options.h"
 #include "embed/sentence_encoder.h"
-#include "eval/sts_suite.h"
+#include "eval/eval_suite.h"
 #include "optim/adam.h"
 #include "train/lr_schedule.h"
 #include "train/mnr_loss.h"
@@ -70,6 +70,7 @@ struct StepRecord {
 struct EvalRecord {
   std::int64_t step = 0;
   std::vector<StsResult> results;
+  std::vector<BitextResult> bitext;
 };
 
 struct TrainResult {
@@ -92,7 +93,7 @@ class Trainer {
  public:
   // `encoder`'s model must carry LoRA adapters (apply_lora); its tokenizer, pooling and
   // max_length are used for training too. `train` pairs are used as given.
-  Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, StsSuite eval_sets, TrainerOptions options);
+  Trainer(SentenceEncoder& encoder, std::vector<TextPair> train, EvalSuite eval_sets, TrainerOptions options);
 
   // Continue from a checkpoint instead of step 0 (call before run()).
   void resume_from(TrainingCheckpoint checkpoint);
@@ -108,12 +109,12 @@ class Trainer {
 
   SentenceEncoder& encoder_;
   std::vector<TextPair> train_;
-  StsSuite eval_sets_;
+  EvalSuite eval_sets_;
   TrainerOptions options_;
   std::optional<TrainingCheckpoint> resume_;
 };
 
 // Drops training pairs with a text that also occurs in an evaluation set; returns how many.
-std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const StsSuite& eval_sets);
+std::size_t remove_evaluation_overlap(std::vector<TextPair>& pairs, const EvalSuite& eval_sets);
 
 }  // namespace lacos

@@ -167,7 +167,7 @@ TEST(DataParallelTrainer, MatchesOneRankAndResumesAcrossWorldSizes) {
   // One rank, the whole batch: the reference, and its checkpoint after 3 steps.
   SentenceEncoder alone = encoder_with_adapters(/*seed=*/9);
   std::optional<TrainingCheckpoint> halfway;
-  Trainer reference(alone, pairs, StsSuite::of_files({eval}), trainer_options(kSteps));
+  Trainer reference(alone, pairs, EvalSuite::of_files({eval}), trainer_options(kSteps));
   const TrainResult expected =
       reference.run({}, {}, [&](const TrainingCheckpoint& checkpoint, const CheckpointReason&) {
         if (checkpoint.steps_completed == 3) halfway = checkpoint;
@@ -179,7 +179,7 @@ TEST(DataParallelTrainer, MatchesOneRankAndResumesAcrossWorldSizes) {
   TrainerOptions options = trainer_options(kSteps);
   options.communicator = &c;
   std::optional<TrainingCheckpoint> parallel_checkpoint;
-  Trainer trainer(parallel, pairs, StsSuite::of_files({eval}), options);
+  Trainer trainer(parallel, pairs, EvalSuite::of_files({eval}), options);
   const TrainResult result = trainer.run(
       {}, {}, [&](const TrainingCheckpoint& checkpoint, const CheckpointReason&) { parallel_checkpoint = checkpoint; });
   ASSERT_EQ(result.steps.size(), expected.steps.size());
@@ -201,7 +201,7 @@ TEST(DataParallelTrainer, MatchesOneRankAndResumesAcrossWorldSizes) {
 
   // The one-rank checkpoint continued on all ranks ends where the uninterrupted run did.
   SentenceEncoder resumed = encoder_with_adapters(/*seed=*/123);  // other weights: the checkpoint must set them
-  Trainer continuation(resumed, pairs, StsSuite::of_files({eval}), options);
+  Trainer continuation(resumed, pairs, EvalSuite::of_files({eval}), options);
   continuation.resume_from(*halfway);
   const TrainResult rest = continuation.run();
   ASSERT_EQ(rest.first_step, 3);
@@ -217,7 +217,7 @@ TEST(DataParallelTrainer, BatchThatDoesNotDivideIsRefused) {
   TrainerOptions options = trainer_options(1);
   options.batching.batch_size = 2 * c.size() + 1;
   options.communicator = &c;
-  Trainer trainer(encoder, training_pairs(16), StsSuite(), options);
+  Trainer trainer(encoder, training_pairs(16), EvalSuite(), options);
   EXPECT_ERROR_CONTAINS(trainer.run(), "does not divide among");
 }
 
