@@ -123,7 +123,9 @@ TEST(Bitext, XnliSetsPairEachPremiseWithItsEnglishOriginal) {
   EXPECT_NE(lines[2].find("bitext/xnli-de-en.tsv: 830 sentence pairs"), std::string::npos) << lines[2];
   for (const std::string& language : xnli_bitext_languages()) {
     const BitextSet set = read_bitext_file(dir / "bitext" / ("xnli-" + language + "-en.tsv"));
-    EXPECT_EQ(set.sentences.size(), 830u) << language;
+    // Urdu translates two different English premises alike: the second pair is left out, since a
+    // query must have exactly one right answer.
+    EXPECT_EQ(set.sentences.size(), language == "ur" ? 829u : 830u) << language;
     EXPECT_EQ(set.english.front(), "And he said, Mama, I'm home.") << language;
   }
   const BitextSet german = read_bitext_file(dir / "bitext" / "xnli-de-en.tsv");

@@ -105,10 +105,11 @@ const std::vector<SchemaEntry> kSchema = {
     {"encoder.pooling", V::String, "mean", "pooling", {"mean", "weightedmean", "lasttoken"}},
     {"encoder.batch_size", V::Int, "64", "sentences per evaluation batch", {}, 1},
 
-    {"eval.sets",
-     V::StringList,
-     "[]",
+    {"eval.sets", V::StringList, "[]",
      "STS files, SemEval year folders or bitext-mining files (in a folder named bitext) under data.root"},
+    {"eval.bitext_dir", V::String, "derived/bitext",
+     "where eval/bitext-xnli finds xnli-<lang>-en.tsv (under data.root unless absolute; lacos-prepare-data --only "
+     "bitext)"},
     {"eval.bootstrap_resamples",
      V::Int,
      "1000",

@@ -17,8 +17,8 @@ BitextSet read_bitext_file(const std::filesystem::path& path) {
     if (line.empty()) continue;
     const auto fields = split_fields(line);
     if (fields.size() != 2 || fields[0].empty() || fields[1].empty()) {
-      fail("{}:{}: expected 'sentence TAB english translation' (two non-empty fields), got {} field(s)",
-           path.string(), line_number, fields.size());
+      fail("{}:{}: expected 'sentence TAB english translation' (two non-empty fields), got {} field(s)", path.string(),
+           line_number, fields.size());
     }
     set.sentences.push_back(fields[0]);
     set.english.push_back(fields[1]);

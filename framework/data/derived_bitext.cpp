@@ -69,8 +69,8 @@ std::vector<std::string> write_xnli_bitext(const fs::path& data_root, const fs::
     }
     const std::string name = fmt::format("xnli-{}-en.tsv", language);
     write_file_bytes(derived_dir / "bitext" / name, text);
-    lines.push_back(fmt::format("bitext/{}: {} sentence pairs from xnli/dev-{}.tsv and xnli/dev-en.tsv", name, pairs,
-                                language));
+    lines.push_back(
+        fmt::format("bitext/{}: {} sentence pairs from xnli/dev-{}.tsv and xnli/dev-en.tsv", name, pairs, language));
   }
   return lines;
 }

@@ -115,8 +115,8 @@ DerivedReport prepare_derived_data(const fs::path& data_root, const fs::path& de
       const StsSet set = read_sts_file(data_root / source.input);
       std::string text;
       for (const StsPair& pair : set.pairs) {
-        text += fmt::format("{}\t{}\t{}\n", tsv_field(pair.sentence1), tsv_field(pair.sentence2),
-                            python_float(pair.score));
+        text +=
+            fmt::format("{}\t{}\t{}\n", tsv_field(pair.sentence1), tsv_field(pair.sentence2), python_float(pair.score));
         evaluation.insert(pair.sentence1);
         evaluation.insert(pair.sentence2);
       }

@@ -35,8 +35,8 @@ double percent(const std::vector<double>& hits) {
 RetrievalHits retrieve_translations(const torch::Tensor& sentences, const torch::Tensor& english,
                                     std::int64_t neighbours) {
   if (sentences.dim() != 2 || english.dim() != 2 || sentences.sizes() != english.sizes() || sentences.size(0) < 2) {
-    fail("bitext retrieval needs two [n, d] embeddings of the same shape with n >= 2, got {} and {}",
-         sentences.sizes(), english.sizes());
+    fail("bitext retrieval needs two [n, d] embeddings of the same shape with n >= 2, got {} and {}", sentences.sizes(),
+         english.sizes());
   }
   // cosine[i][j]: sentence i against English sentence j (n^2 doubles: 5.5 MB for XNLI's 830).
   const torch::Tensor cosine = torch::mm(unit_rows(sentences), unit_rows(english).t());

@@ -69,7 +69,8 @@ SuiteScores EvalSuite::evaluate(SentenceEncoder& encoder) const {
   SuiteScores scores;
   for (const StsSet& set : files) scores.sts.push_back(evaluate_sts(encoder, set, bootstrap));
   for (const auto& [year, subsets] : years) {
-    for (StsResult& result : evaluate_sts_year(encoder, subsets, year, bootstrap)) scores.sts.push_back(std::move(result));
+    for (StsResult& result : evaluate_sts_year(encoder, subsets, year, bootstrap))
+      scores.sts.push_back(std::move(result));
   }
   // The XNLI sets share their English side: embedded once while consecutive sets share it.
   const std::vector<std::string>* english = nullptr;

@@ -26,8 +26,7 @@ RunH5 open_record(const RunJob& job, RunFolder& folder, const EvalSuite& eval_se
 std::string scores_line(const EvalRecord& evaluation) {
   std::string out;
   for (const StsResult& result : evaluation.results) out += fmt::format(" {} {:.2f}", result.name, result.spearman);
-  for (const BitextResult& result : evaluation.bitext)
-    out += fmt::format(" {} {:.1f}%", result.name, result.accuracy);
+  for (const BitextResult& result : evaluation.bitext) out += fmt::format(" {} {:.1f}%", result.name, result.accuracy);
   return out;
 }
 

@@ -83,7 +83,7 @@ std::vector<std::pair<const char*, std::vector<double>*>> BitextSeries::columns(
 
 void BitextSeries::append(std::int64_t at_step, const BitextRow& row) {
   step.push_back(at_step);
-  const double values[] = {row.accuracy,   row.accuracy_low,      row.accuracy_high,      row.to_english,
+  const double values[] = {row.accuracy,     row.accuracy_low,      row.accuracy_high,      row.to_english,
                            row.from_english, row.margin_to_english, row.margin_from_english};
   std::size_t i = 0;
   for (const auto& column : columns()) column.second->push_back(values[i++]);
@@ -247,8 +247,7 @@ bool is_bitext_group(const fs::path& path, const std::string& name, const H5Grou
   if (kind == attributes.end()) return false;
   const auto* text = std::get_if<std::string>(&kind->second);
   if (text == nullptr || *text != "bitext")
-    fail("{}: /eval/{} has attribute 'kind' but not the text \"bitext\" (the only kind written)", path.string(),
-         name);
+    fail("{}: /eval/{} has attribute 'kind' but not the text \"bitext\" (the only kind written)", path.string(), name);
   return true;
 }
 

@@ -40,17 +40,19 @@ LanguageView language_view(const std::vector<ReportRun>& runs, LanguageSets whic
     column.model = run.model;
     column.params = run.params_total;
     for (const auto& [set, score] : run.final_score) {
-      const bool is_bitext =
-          std::find(run.bitext_sets.begin(), run.bitext_sets.end(), set) != run.bitext_sets.end();
+      const bool is_bitext = std::find(run.bitext_sets.begin(), run.bitext_sets.end(), set) != run.bitext_sets.end();
       if (bitext != is_bitext || (!bitext && !is_multilingual_set(set) && set != "stsb-test")) continue;
       column.scores[set].push_back(score);
       if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
     }
   }
   LanguageView view;
-  view.plot = bitext ? PlotSpec{"Bitext mining (XNLI, with English) against model size", "parameters",
-                                "retrieval accuracy % (both directions)", true, {}}
-                       : PlotSpec{"Each language's STS against model size", "parameters", "Spearman x100", true, {}};
+  view.plot = bitext ? PlotSpec{"Bitext mining (XNLI, with English) against model size",
+                                "parameters",
+                                "retrieval accuracy % (both directions)",
+                                true,
+                                {}}
+                     : PlotSpec{"Each language's STS against model size", "parameters", "Spearman x100", true, {}};
   if (bitext ? sets.empty() : std::none_of(sets.begin(), sets.end(), is_multilingual_set)) return view;
   // Rows by their gain from the smallest to the largest model, largest gain first.
   std::vector<std::pair<double, std::string>> rows;

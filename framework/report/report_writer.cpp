@@ -145,8 +145,7 @@ std::string runs_csv(const std::vector<ReportRun>& runs, const std::vector<std::
       csv += "," + cell(value_of(run, set), "{:.4f}") + "," + cell(low, "{:.4f}") + "," + cell(high, "{:.4f}");
     }
     csv += fmt::format(",{},{},{:.0f},{:.1f},{:.1f}\n", cell(run.multilingual_mean, "{:.4f}"),
-                       cell(run.bitext_mean, "{:.4f}"), run.peak_memory_bytes, run.tokens_per_second,
-                       run.wall_seconds);
+                       cell(run.bitext_mean, "{:.4f}"), run.peak_memory_bytes, run.tokens_per_second, run.wall_seconds);
   }
   return csv;
 }

@@ -11,8 +11,8 @@
 namespace fs = std::filesystem;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const char* const kNames[] = {"sts/stsb-test.tsv", "sts/sts-train.tsv", "sts/stsb-de-test.csv", "sts/SICK.txt",
-                                       "bitext/xnli-de-en.tsv", "STS14/STS.input.images.txt"};
+  static const char* const kNames[] = {"sts/stsb-test.tsv", "sts/sts-train.tsv",     "sts/stsb-de-test.csv",
+                                       "sts/SICK.txt",      "bitext/xnli-de-en.tsv", "STS14/STS.input.images.txt"};
   if (size == 0) return 0;
   const std::size_t choice = data[0] % std::size(kNames);
   std::string bytes = lacos::fuzz::text_of(data + 1, size - 1);
