@@ -3,6 +3,7 @@
 // bitext series of run.h5.
 #include "data/bitext_file.h"
 #include "data/derived_bitext.h"
+#include "data/derived_data.h"
 #include "eval/bitext_evaluator.h"
 #include "io/h5_file.h"
 #include "io/run_h5.h"
@@ -130,6 +131,14 @@ TEST(Bitext, XnliSetsPairEachPremiseWithItsEnglishOriginal) {
   }
   const BitextSet german = read_bitext_file(dir / "bitext" / "xnli-de-en.tsv");
   EXPECT_EQ(german.sentences.front(), "und er hat gesagt, Mama ich bin daheim.");
+}
+
+TEST(Bitext, PrepareDataBuildsOnlyThePartsAsked) {
+  const DerivedParts parts = DerivedParts::parse("sts,bitext");
+  EXPECT_TRUE(parts.sts && parts.bitext && !parts.pairs);
+  const DerivedParts all = DerivedParts::parse("all");
+  EXPECT_TRUE(all.sts && all.bitext && all.pairs);
+  EXPECT_ERROR_CONTAINS(DerivedParts::parse("sts,bitexts"), "unknown part 'bitexts'");
 }
 
 TEST(Bitext, RunH5KeepsBitextSeriesApartFromSts) {

@@ -150,6 +150,17 @@ print('h5py ok', int(s['params_trainable']))
       fmt::format("{} {} {}", python, test::quoted(dir_ / "read.py"), test::quoted(dir_ / "out" / "run" / "run.h5")));
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("h5py ok"), std::string::npos) << result.output;
+  // lacos-eval scores the bitext set of the exported run as the run's last evaluation did.
+  const auto evaluated = test::run_command(
+      fmt::format("{} --model {} {}", test::quoted(test::bin("lacos-eval")),
+                  test::quoted(dir_ / "out" / "run" / "sentence-transformers"),
+                  test::quoted(dir_ / "data" / "bitext" / "cats-fr-en.tsv")));
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
+  const Json bitext = Json::parse(evaluated.output)["cats-fr-en"];
+  EXPECT_EQ(bitext["pairs"].get<int>(), 4);
+  EXPECT_DOUBLE_EQ(bitext["accuracy"].get<double>(),
+                   read_h5_doubles(dir_ / "out" / "run" / "run.h5", "/eval/cats-fr-en/accuracy")[0]);
+  EXPECT_EQ(bitext["accuracy_ci"].size(), 2u);
 }
 
 TEST_F(ExpRunTest, RandomStandInWithNotice) {
