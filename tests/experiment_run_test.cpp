@@ -151,10 +151,9 @@ print('h5py ok', int(s['params_trainable']))
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("h5py ok"), std::string::npos) << result.output;
   // lacos-eval scores the bitext set of the exported run as the run's last evaluation did.
-  const auto evaluated = test::run_command(
-      fmt::format("{} --model {} {}", test::quoted(test::bin("lacos-eval")),
-                  test::quoted(dir_ / "out" / "run" / "sentence-transformers"),
-                  test::quoted(dir_ / "data" / "bitext" / "cats-fr-en.tsv")));
+  const auto evaluated = test::run_command(fmt::format("{} --model {} {}", test::quoted(test::bin("lacos-eval")),
+                                                       test::quoted(dir_ / "out" / "run" / "sentence-transformers"),
+                                                       test::quoted(dir_ / "data" / "bitext" / "cats-fr-en.tsv")));
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
   const Json bitext = Json::parse(evaluated.output)["cats-fr-en"];
   EXPECT_EQ(bitext["pairs"].get<int>(), 4);

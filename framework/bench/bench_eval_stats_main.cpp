@@ -50,12 +50,10 @@ int main(int argc, char** argv) {
       predicted_a.push_back(gold.back() + noise(generator));
       predicted_b.push_back(gold.back() + 1.2 * noise(generator));
     }
-    const double spearman = best_seconds(repeats, [&] {
-      (void)lacos::bootstrap_interval(predicted_a, gold, lacos::Correlation::spearman, options);
-    });
-    const double pearson = best_seconds(repeats, [&] {
-      (void)lacos::bootstrap_interval(predicted_a, gold, lacos::Correlation::pearson, options);
-    });
+    const double spearman = best_seconds(
+        repeats, [&] { (void)lacos::bootstrap_interval(predicted_a, gold, lacos::Correlation::spearman, options); });
+    const double pearson = best_seconds(
+        repeats, [&] { (void)lacos::bootstrap_interval(predicted_a, gold, lacos::Correlation::pearson, options); });
     const double paired = best_seconds(repeats, [&] {
       (void)lacos::paired_bootstrap(predicted_a, predicted_b, gold, lacos::Correlation::spearman, options);
     });
@@ -71,9 +69,10 @@ int main(int argc, char** argv) {
     std::printf("threads %d, %d resamples\n", threads.threads, options.resamples);
     std::printf("STS set of %d pairs: Spearman interval %.3f s, Pearson interval %.3f s, paired comparison %.3f s\n",
                 sts_pairs, spearman, pearson, paired);
-    std::printf("bitext set of %d pairs, %d dims: retrieval (cosine and margin, both directions) %.3f s, "
-                "accuracy interval %.3f s\n",
-                bitext_pairs, dim, retrieval, interval);
+    std::printf(
+        "bitext set of %d pairs, %d dims: retrieval (cosine and margin, both directions) %.3f s, "
+        "accuracy interval %.3f s\n",
+        bitext_pairs, dim, retrieval, interval);
     return 0;
   });
 }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 
 namespace lacos {
@@ -37,6 +38,16 @@ std::string cell(double value, const char* format = "{:.2f}") {
   return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : "";
 }
 
+bool is_bitext_set(const std::vector<ReportRun>& runs, const std::string& set) {
+  return std::any_of(runs.begin(), runs.end(), [&](const ReportRun& run) {
+    return std::find(run.bitext_sets.begin(), run.bitext_sets.end(), set) != run.bitext_sets.end();
+  });
+}
+
+bool any_bitext(const std::vector<ReportRun>& runs) {
+  return std::any_of(runs.begin(), runs.end(), [](const ReportRun& run) { return !run.bitext_sets.empty(); });
+}
+
 std::vector<std::string> all_sets(const std::vector<ReportRun>& runs) {
   std::vector<std::string> sets;
   for (const ReportRun& run : runs) {
@@ -48,17 +59,21 @@ std::vector<std::string> all_sets(const std::vector<ReportRun>& runs) {
     }
   }
   // STS-B dev and test first, then the other STS sets by name, then the bitext sets by name.
-  const auto is_bitext = [&](const std::string& set) {
-    return std::any_of(runs.begin(), runs.end(), [&](const ReportRun& run) {
-      return std::find(run.bitext_sets.begin(), run.bitext_sets.end(), set) != run.bitext_sets.end();
-    });
-  };
   const auto rank = [&](const std::string& set) {
-    return set == "stsb-dev" ? 0 : set == "stsb-test" ? 1 : is_bitext(set) ? 3 : 2;
+    return set == "stsb-dev" ? 0 : set == "stsb-test" ? 1 : is_bitext_set(runs, set) ? 3 : 2;
   };
   std::sort(sets.begin(), sets.end(),
             [&](const std::string& a, const std::string& b) { return rank(a) != rank(b) ? rank(a) < rank(b) : a < b; });
   return sets;
+}
+
+// report.md's tables: the STS sets (the bitext sets, one column each, would make them unreadably
+// wide: their per-language table and runs.csv carry them; the tables show their mean).
+std::vector<std::string> table_sets(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets) {
+  std::vector<std::string> out;
+  for (const std::string& set : sets)
+    if (!is_bitext_set(runs, set)) out.push_back(set);
+  return out;
 }
 
 double value_of(const ReportRun& run, const std::string& set) {
@@ -165,15 +180,31 @@ SeedTables seed_tables(const std::vector<ReportRun>& runs, const std::vector<std
     if (inserted) groups.push_back({{}, without_seed(run.name).empty() ? run.model : without_seed(run.name)});
     groups[it->second].runs.push_back(&run);
   }
+  // Columns: every set in seeds.csv, the STS sets in report.md (table_sets); then the means.
+  struct Column {
+    std::string name;
+    std::function<double(const ReportRun&)> value;
+    bool in_markdown;
+  };
+  std::vector<Column> columns;
+  for (const std::string& set : sets) {
+    columns.push_back({set, [set](const ReportRun& run) { return value_of(run, set); }, !is_bitext_set(runs, set)});
+  }
+  columns.push_back({"multilingual_mean", [](const ReportRun& run) { return run.multilingual_mean; }, true});
+  if (any_bitext(runs)) columns.push_back({"bitext_mean", [](const ReportRun& run) { return run.bitext_mean; }, true});
+
   SeedTables out{"group,model,runs,params_total", "| runs | model | seeds |"};
   std::string rule = "|---|---|---|";
-  for (const std::string& set : sets) {
-    out.csv += "," + csv_field(set + " mean") + "," + csv_field(set + " std");
-    out.markdown += " " + set + " |";
+  for (const Column& column : columns) {
+    out.csv += "," + csv_field(column.name + " mean") + "," + csv_field(column.name + " std");
+    if (!column.in_markdown) continue;
+    std::string title = column.name;
+    std::replace(title.begin(), title.end(), '_', ' ');
+    out.markdown += " " + title + " |";
     rule += "---|";
   }
-  out.csv += ",multilingual_mean mean,multilingual_mean std\n";
-  out.markdown += " multilingual mean |\n" + rule + "---|\n";
+  out.csv += "\n";
+  out.markdown += "\n" + rule + "\n";
   bool any_seed_group = false;
   for (const SeedGroup& group : groups) {
     if (group.runs.size() < 2) continue;
@@ -183,21 +214,16 @@ SeedTables seed_tables(const std::vector<ReportRun>& runs, const std::vector<std
     out.csv += fmt::format("{},{},{},{}", csv_field(group.label), csv_field(group.runs[0]->model), group.runs.size(),
                            group.runs[0]->params_total);
     out.markdown += fmt::format("| {} | {} | {} |", group.label, group.runs[0]->model, fmt::join(seeds, ","));
-    const auto add = [&](const std::vector<double>& values, const char* end) {
+    for (const Column& column : columns) {
+      std::vector<double> values;
+      for (const ReportRun* run : group.runs) values.push_back(column.value(*run));
       const auto [mean, deviation] = mean_std(values);
       out.csv += "," + cell(mean, "{:.4f}") + "," + cell(deviation, "{:.4f}");
-      out.markdown += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |", mean, deviation) : " |";
-      out.markdown += end;
-    };
-    for (const std::string& set : sets) {
-      std::vector<double> values;
-      for (const ReportRun* run : group.runs) values.push_back(value_of(*run, set));
-      add(values, "");
+      if (column.in_markdown)
+        out.markdown += std::isfinite(mean) ? fmt::format(" {:.2f} ± {:.2f} |", mean, deviation) : " |";
     }
-    std::vector<double> multilingual;
-    for (const ReportRun* run : group.runs) multilingual.push_back(run->multilingual_mean);
-    add(multilingual, "\n");
     out.csv += "\n";
+    out.markdown += "\n";
   }
   if (!any_seed_group) out.markdown.clear();
   return out;
@@ -283,26 +309,33 @@ PlotSections write_plots(const std::vector<ReportRun>& runs, const std::vector<s
   return sections;
 }
 
-std::string report_markdown(const std::vector<ReportRun>& runs, const std::vector<std::string>& sets,
+std::string report_markdown(const std::vector<ReportRun>& runs, const std::vector<std::string>& all,
                             const std::string& seeds_markdown, const PlotSections& plots) {
+  const std::vector<std::string> sets = table_sets(runs, all);
+  const bool bitext = any_bitext(runs);
   std::string md = fmt::format(
       "# lacos report\n\n{} run(s). Spearman x100 of cosine similarity, last evaluation of each run; "
-      "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present; bitext sets "
-      "(xnli-<lang>-en): retrieval accuracy %, mean of both directions.\n\n",
-      runs.size());
+      "multilingual mean = mean over the stsb_multi_mt (non-English) and STS17 sets present{}.\n\n",
+      runs.size(),
+      bitext ? "; bitext mean = retrieval accuracy % (both directions) averaged over the bitext-mining sets, "
+               "each of which is in the per-language table below and in runs.csv"
+             : "");
   md += "## Runs\n\n| run | model | status | params | trainable |";
   std::string rule = "|---|---|---|---|---|";
   for (const std::string& set : sets) {
     md += " " + set + " |";
     rule += "---|";
   }
-  md += " multilingual mean | peak memory MB | tokens/s | seconds |\n" + rule + "---|---|---|---|\n";
+  md += std::string(" multilingual mean |") + (bitext ? " bitext mean |" : "") +
+      " peak memory MB | tokens/s | seconds |\n" + rule + (bitext ? "---|" : "") + "---|---|---|---|\n";
   for (const ReportRun& run : runs) {
     md += fmt::format("| {} | {} | {} | {} | {} |", run.name, run.model, run.status, run.params_total,
                       run.params_trainable);
     for (const std::string& set : sets) md += " " + cell(value_of(run, set)) + " |";
-    md += fmt::format(" {} | {:.1f} | {:.0f} | {:.1f} |\n", cell(run.multilingual_mean), run.peak_memory_bytes / 1e6,
-                      run.tokens_per_second, run.wall_seconds);
+    md += " " + cell(run.multilingual_mean) + " |";
+    if (bitext) md += " " + cell(run.bitext_mean) + " |";
+    md += fmt::format(" {:.1f} | {:.0f} | {:.1f} |\n", run.peak_memory_bytes / 1e6, run.tokens_per_second,
+                      run.wall_seconds);
   }
   md +=
       "\n## 95% confidence intervals\n\nBootstrap percentile intervals over the evaluation pairs (the "

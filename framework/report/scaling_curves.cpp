@@ -108,8 +108,12 @@ PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string
     points.colour = static_cast<int>(i);
     spec.series.push_back(points);
     if (!curve.fit) continue;
-    PlotSeries line{
-        fmt::format("fit: {:.1f} - {:.1f}(N/1M)^-{:.2f}", curve.fit->a, curve.fit->b, curve.fit->c), {}, {}, true};
+    // A fit whose exponent sits at its bound follows the points but its parameters mean little.
+    PlotSeries line{fmt::format("fit: {:.1f} - {:.1f}(N/1M)^-{:.2f}{}", curve.fit->a, curve.fit->b, curve.fit->c,
+                                curve.fit->exponent_at_bound ? " (c at bound)" : ""),
+                    {},
+                    {},
+                    true};
     // From the smallest size to twice the largest (a short extrapolation), evenly on the log scale:
     // below the data a power law plunges and would squeeze the points into a corner.
     const double first = std::log10(curve.sizes.front()), last = std::log10(curve.sizes.back() * 2);

@@ -71,7 +71,10 @@ std::string render_svg(const PlotSpec& spec) {
   }
   const bool empty = !std::isfinite(x_min);
   if (empty) x_min = 0, x_max = 1, y_min = 0, y_max = 1;
-  if (x_max - x_min < 1e-12) x_min -= 0.5, x_max += 0.5;
+  if (x_max - x_min < 1e-12) {  // one x (e.g. one evaluation per run): a range around it in round numbers
+    const double pad = spec.log_x ? 0.5 : std::max(0.5, std::abs(x_min) * 0.5);
+    x_min -= pad, x_max += pad;
+  }
   if (y_max - y_min < 1e-12) y_min -= 0.5, y_max += 0.5;
   const double y_pad = (y_max - y_min) * 0.08, x_pad = (x_max - x_min) * 0.05;
   y_min -= y_pad, y_max += y_pad, x_min -= x_pad, x_max += x_pad;
@@ -119,11 +122,22 @@ std::string render_svg(const PlotSpec& spec) {
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
                        kLeft + plot_w / 2, kTop + plot_h / 2);
   }
-  // Series and legend.
+  // Series and legend. Past the palette's 10 colours, series repeat them with square markers and
+  // dotted lines, so no two data series look alike.
+  constexpr std::size_t kPalette = sizeof(kColours) / sizeof(kColours[0]);
   for (std::size_t s = 0; s < spec.series.size(); ++s) {
     const PlotSeries& series = spec.series[s];
     const std::size_t palette = series.colour >= 0 ? static_cast<std::size_t>(series.colour) : s;
-    const char* colour = kColours[palette % (sizeof(kColours) / sizeof(kColours[0]))];
+    const char* colour = kColours[palette % kPalette];
+    const bool second_look = (palette / kPalette) % 2 == 1;
+    const std::string dashes = series.dashed ? " stroke-dasharray=\"6,4\""
+        : second_look                        ? " stroke-dasharray=\"2,2\""
+                                             : "";
+    const auto marker = [&](double x, double y) {
+      return second_look ? fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"7\" height=\"7\" fill=\"{}\"/>\n",
+                                       x - 3.5, y - 3.5, colour)
+                         : fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", x, y, colour);
+    };
     std::string points;
     for (std::size_t i = 0; i < series.x.size() && i < series.y.size(); ++i) {
       if (!std::isfinite(series.x[i]) || !std::isfinite(series.y[i]) || (spec.log_x && series.x[i] <= 0)) continue;
@@ -137,25 +151,22 @@ std::string render_svg(const PlotSpec& spec) {
             "stroke-width=\"1.2\" fill=\"none\"/>\n",
             x, low, high, x - 4, x + 4, colour);
       }
-      if (!series.dashed && (!series.lines || series.x.size() <= 12)) {
-        svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", x, y, colour);
-      }
+      if (!series.dashed && (!series.lines || series.x.size() <= 12)) svg += marker(x, y);
     }
     if (series.lines && !points.empty()) {
       svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\"{}/>\n", points,
-                         colour, series.dashed ? " stroke-dasharray=\"6,4\"" : "");
+                         colour, dashes);
     }
+    // The legend shows each series as drawn: its line (solid, dotted or dashed) and its marker.
     const double ly = kTop + 10 + 18 * static_cast<double>(s);
-    if (series.dashed) {
+    const double lx = kLeft + plot_w + 10;
+    if (series.lines) {
       svg += fmt::format(
-          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"1.6\" "
-          "stroke-dasharray=\"6,4\"/>\n",
-          kLeft + plot_w + 12, ly - 4, kLeft + plot_w + 28, ly - 4, colour);
-    } else {
-      svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n",
-                         kLeft + plot_w + 14, ly - 10, colour);
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"1.6\"{}/>\n", lx,
+          ly - 4, lx + 20, ly - 4, colour, dashes);
     }
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", kLeft + plot_w + 32, ly, escape(series.label));
+    if (!series.dashed) svg += marker(lx + 10, ly - 4);
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 26, ly, escape(series.label));
   }
   return svg + "</svg>\n";
 }
