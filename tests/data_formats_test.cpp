@@ -1,5 +1,7 @@
 // Readers for the dataset formats in ../shared/data, checked against the counts SOURCES.md gives.
+#include "data/bitext_file.h"
 #include "data/csv.h"
+#include "data/derived_bitext.h"
 #include "data/derived_data.h"
 #include "data/nli_file.h"
 #include "data/sts_file.h"
@@ -140,7 +142,9 @@ TEST(DerivedData, RebuildsTheSharedEvaluationFilesExactly) {
   const std::filesystem::path root = data_root.parent_path().parent_path();
   test::TempDir dir;
   const DerivedReport report = prepare_derived_data(root, dir / "derived", /*seed=*/0);
-  EXPECT_EQ(report.lines.size(), sts_eval_sources().size() + 1);
+  // One line per STS file, 14 bitext sets, the pairs.
+  EXPECT_EQ(report.lines.size(), sts_eval_sources().size() + xnli_bitext_languages().size() + 1);
+  EXPECT_EQ(read_bitext_file(dir / "derived" / "bitext" / "xnli-zh-en.tsv").sentences.size(), 830u);
   for (const DerivedSource& source : sts_eval_sources()) {
     EXPECT_EQ(test::read_bytes(dir / "derived" / "sts-eval" / source.output),
               test::read_bytes(root / "derived" / "sts-eval" / source.output))

@@ -73,11 +73,11 @@ TEST(Report, TablesSeedStatisticsAndPlots) {
   EXPECT_FALSE(is_multilingual_set("stsb-test"));
   EXPECT_DOUBLE_EQ(runs[0].multilingual_mean, 40.0);
   const auto files = write_report(runs, dir / "out");
-  // 7 plots (scaling_multilingual.svg and languages.svg among them), each also as PNG where
-  // rsvg-convert is installed.
+  // 8 plots (scaling_multilingual.svg, scaling_sets.svg and languages.svg among them), each also as
+  // PNG where rsvg-convert is installed.
   const bool png = test::run_command("command -v rsvg-convert").exit_code == 0;
   if (!png && std::getenv("LACOS_REQUIRE_SHARED") != nullptr) FAIL() << "rsvg-convert missing (launch/setup.sh)";
-  EXPECT_EQ(files.size(), png ? 17u : 10u);
+  EXPECT_EQ(files.size(), png ? 19u : 11u);
   if (png) {
     const std::string bytes = test::read_bytes(dir / "out" / "scaling_sts.png");
     EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
@@ -195,6 +195,14 @@ TEST(Report, ScalingFitWithErrorBars) {
   EXPECT_NE(md.find("| demo | 60.00 ± 0."), std::string::npos) << md;  // a, with its standard error
   EXPECT_NE(md.find("| 0.70 ± 0."), std::string::npos) << md;          // c
   EXPECT_NE(md.find("12 runs (seeds), unweighted"), std::string::npos) << md;
+  // Each set has its own fit too: stsb-test's is the headline's.
+  EXPECT_NE(md.find("| stsb-test | demo | 60.00 ± 0."), std::string::npos) << md;
+  EXPECT_NE(md.find("12 runs |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("![every STS set against parameters, with its fit](scaling_sets.svg)"), std::string::npos);
+  const std::string sets_svg = test::read_bytes(dir / "out" / "scaling_sets.svg");
+  EXPECT_NE(sets_svg.find(">stsb-test</text>"), std::string::npos) << sets_svg;
+  EXPECT_NE(sets_svg.find("Parameters vs each STS set (mean ± std over seeds; dashed: fits)"), std::string::npos);
+  EXPECT_EQ(sets_svg.find("fit: "), std::string::npos) << "the fits' parameters are in the table";
   const std::string svg = test::read_bytes(dir / "out" / "scaling_sts.svg");
   EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
   EXPECT_NE(svg.find("fit: 60.0 - 20.0(N/1M)^-0.70"), std::string::npos) << svg;
@@ -250,6 +258,17 @@ TEST(Report, SvgHandlesEmptyAndLogScales) {
   const std::string single = render_svg(PlotSpec{"one step", "step", "y", false, {{"a", {60}, {1}, true}}});
   EXPECT_NE(single.find(">60<"), std::string::npos) << single;
   EXPECT_EQ(single.find(">59.8<"), std::string::npos) << single;
+}
+
+TEST(Report, SvgLegendLabelsAreCutToFit) {
+  const std::string svg = render_svg(
+      PlotSpec{"t",
+               "x",
+               "y",
+               false,
+               {{"exactly thirty-two characters ok", {0}, {0}, true}, {"é" + std::string(40, 'x'), {0}, {0}, true}}});
+  EXPECT_NE(svg.find(">exactly thirty-two characters ok<"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">é" + std::string(30, 'x') + "…<"), std::string::npos) << svg;
 }
 
 TEST(Report, SvgSeriesPastThePaletteLookDifferent) {

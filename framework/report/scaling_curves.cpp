@@ -96,13 +96,18 @@ std::vector<ScalingCurve> scaling_curves(const std::vector<ReportRun>& runs, con
   return curves;
 }
 
-PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string& title, const std::string& y_label) {
+PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string& title, const std::string& y_label,
+                      bool compact) {
   PlotSpec spec{title, "parameters", y_label, true, {}};
+  const auto bars_of = [](const ScalingCurve& curve) {
+    return curve.seeds_per_size > 1 ? "mean ± std over seeds" : "95% interval";
+  };
+  if (compact && !curves.empty()) spec.title += fmt::format(" ({}; dashed: fits)", bars_of(curves.front()));
   for (std::size_t i = 0; i < curves.size(); ++i) {
     const ScalingCurve& curve = curves[i];
-    const std::string bars = curve.seeds_per_size > 1 ? "mean ± std over seeds" : "95% interval";
-    PlotSeries points{fmt::format("{} ({})", curve.experiment.empty() ? "runs" : curve.experiment, bars), curve.sizes,
-                      curve.centre, curve.sizes.size() > 1};
+    const std::string name = curve.experiment.empty() ? "runs" : curve.experiment;
+    PlotSeries points{compact ? name : fmt::format("{} ({})", name, bars_of(curve)), curve.sizes, curve.centre,
+                      curve.sizes.size() > 1};
     points.y_low = curve.low;
     points.y_high = curve.high;
     points.colour = static_cast<int>(i);
@@ -124,27 +129,43 @@ PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string
     }
     line.dashed = true;
     line.colour = static_cast<int>(i);
+    line.in_legend = !compact;
     spec.series.push_back(line);
   }
   return spec;
 }
 
-std::string fit_table(const std::vector<ScalingCurve>& curves, const std::string& metric) {
-  std::string md = fmt::format("Fits of {} = a - b (N / 1M)^(-c), N = parameters; ± one standard error.\n\n", metric) +
-      "| experiment | a (limit) | b | c (exponent) | fitted on |\n|---|---|---|---|---|\n";
+std::string fit_rows(const std::vector<ScalingCurve>& curves, const std::string& lead, bool brief) {
+  std::string md;
   for (const ScalingCurve& curve : curves) {
     if (!curve.fit) {
-      md += fmt::format("| {} | | | | {} |\n", curve.experiment, curve.fit_note);
+      md += fmt::format("{}| {} | | | | {} |\n", lead, curve.experiment, curve.fit_note);
       continue;
     }
     const PowerLawFit& f = *curve.fit;
     const auto with_error = [](double value, double error) {
       return std::isfinite(error) ? fmt::format("{:.2f} ± {:.2f}", value, error) : fmt::format("{:.2f}", value);
     };
-    md += fmt::format("| {} | {} | {} | {} | {} |\n", curve.experiment, with_error(f.a, f.standard_error[0]),
-                      with_error(f.b, f.standard_error[1]), with_error(f.c, f.standard_error[2]), curve.fit_note);
+    if (brief && f.exponent_at_bound) {  // a and b are then not determined: not worth a column of noise
+      // At the lower bound the curve is close to linear in log N, rising or falling with b's sign.
+      const char* shape = f.c >= kMaxExponent * 0.999999 ? "levelled off within the sizes"
+          : f.b > 0                                      ? "still rising, no limit in sight"
+                                                         : "falling with size";
+      md += fmt::format("{}| {} | – | – | {:.2f} (bound) | {} runs; {} |\n", lead, curve.experiment, f.c, curve.runs,
+                        shape);
+      continue;
+    }
+    md += fmt::format("{}| {} | {} | {} | {} | {} |\n", lead, curve.experiment, with_error(f.a, f.standard_error[0]),
+                      with_error(f.b, f.standard_error[1]), with_error(f.c, f.standard_error[2]),
+                      brief ? fmt::format("{} runs", curve.runs) : curve.fit_note);
   }
   return md;
+}
+
+std::string fit_table(const std::vector<ScalingCurve>& curves, const std::string& metric) {
+  return fmt::format("Fits of {} = a - b (N / 1M)^(-c), N = parameters; ± one standard error.\n\n", metric) +
+      "| experiment | a (limit) | b | c (exponent) | fitted on |\n|---|---|---|---|---|\n" +
+      fit_rows(curves, "", /*brief=*/false);
 }
 
 }  // namespace lacos

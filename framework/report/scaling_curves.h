@@ -32,10 +32,16 @@ using RunInterval = std::function<std::pair<double, double>(const ReportRun&)>;
 std::vector<ScalingCurve> scaling_curves(const std::vector<ReportRun>& runs, const RunValue& value,
                                          const RunInterval& interval, bool fit);
 
-// Points with error bars, and each fit as a dashed curve of the same colour.
-PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string& title, const std::string& y_label);
+// Points with error bars, and each fit as a dashed curve of the same colour with its formula in
+// the legend. `compact` (many curves): the legend names each curve alone, what the bars show goes
+// into the title, and the fits are left out of the legend (a table gives them).
+PlotSpec scaling_plot(const std::vector<ScalingCurve>& curves, const std::string& title, const std::string& y_label,
+                      bool compact = false);
 
 // A Markdown table of the fits: experiment, a, b, c with standard errors, points, how weighted.
 std::string fit_table(const std::vector<ScalingCurve>& curves, const std::string& metric);
+// Its rows alone, each starting with `lead` (e.g. "| stsb-dev "), for tables of several metrics;
+// `brief`: the run count for a note, and a fit whose exponent hit its bound without a and b.
+std::string fit_rows(const std::vector<ScalingCurve>& curves, const std::string& lead, bool brief);
 
 }  // namespace lacos

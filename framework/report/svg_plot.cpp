@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace lacos {
 
@@ -27,6 +28,17 @@ std::string escape(const std::string& text) {
       out += c;
   }
   return out;
+}
+
+// A legend entry that fits the space right of the plot (32 characters of 12px DejaVu Sans): a
+// longer label keeps its first 31 characters (code points) and an ellipsis.
+std::string legend_text(const std::string& label) {
+  constexpr std::size_t kMaxCharacters = 32;
+  std::vector<std::size_t> starts;  // byte offset of each code point
+  for (std::size_t i = 0; i < label.size(); ++i)
+    if ((static_cast<unsigned char>(label[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() <= kMaxCharacters) return label;
+  return label.substr(0, starts[kMaxCharacters - 1]) + "…";
 }
 
 // "Nice" tick positions (1, 2, 5 x 10^k) covering [low, high].
@@ -125,6 +137,7 @@ std::string render_svg(const PlotSpec& spec) {
   // Series and legend. Past the palette's 10 colours, series repeat them with square markers and
   // dotted lines, so no two data series look alike.
   constexpr std::size_t kPalette = sizeof(kColours) / sizeof(kColours[0]);
+  std::size_t legend_rows = 0;
   for (std::size_t s = 0; s < spec.series.size(); ++s) {
     const PlotSeries& series = spec.series[s];
     const std::size_t palette = series.colour >= 0 ? static_cast<std::size_t>(series.colour) : s;
@@ -158,7 +171,8 @@ std::string render_svg(const PlotSpec& spec) {
                          colour, dashes);
     }
     // The legend shows each series as drawn: its line (solid, dotted or dashed) and its marker.
-    const double ly = kTop + 10 + 18 * static_cast<double>(s);
+    if (!series.in_legend) continue;
+    const double ly = kTop + 10 + 18 * static_cast<double>(legend_rows++);
     const double lx = kLeft + plot_w + 10;
     if (series.lines) {
       svg += fmt::format(
@@ -166,7 +180,7 @@ std::string render_svg(const PlotSpec& spec) {
           ly - 4, lx + 20, ly - 4, colour, dashes);
     }
     if (!series.dashed) svg += marker(lx + 10, ly - 4);
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 26, ly, escape(series.label));
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 26, ly, escape(legend_text(series.label)));
   }
   return svg + "</svg>\n";
 }

@@ -20,6 +20,7 @@ struct PlotSeries {
   std::vector<double> y_low, y_high;  // error bars, one per point (empty: none; NaN: none at that point)
   bool dashed = false;                // a fitted curve rather than data
   int colour = -1;                    // index into the palette (-1: the series' position)
+  bool in_legend = true;              // false: drawn but not listed (e.g. fits whose table says more)
 };
 
 struct PlotSpec {
