@@ -112,6 +112,10 @@ TEST(Bitext, FileFormatAndErrors) {
   EXPECT_ERROR_CONTAINS(read_bitext_file(dir / "bitext" / "three.tsv"), "three.tsv:2: expected 'sentence TAB");
   test::write_bytes(dir / "bitext" / "empty-side.tsv", "a\tb\n\td\n");
   EXPECT_ERROR_CONTAINS(read_bitext_file(dir / "bitext" / "empty-side.tsv"), "empty-side.tsv:2:");
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxBitextPairs; ++i) many += "s\te\n";
+  test::write_bytes(dir / "bitext" / "many.tsv", many);
+  EXPECT_ERROR_CONTAINS(read_bitext_file(dir / "bitext" / "many.tsv"), "many.tsv:20001: more than 20000");
   test::write_bytes(dir / "bitext" / "one.tsv", "a\tb\n");
   EXPECT_ERROR_CONTAINS(read_bitext_file(dir / "bitext" / "one.tsv"), "at least 2 sentence pairs");
 }

@@ -20,6 +20,12 @@ BitextSet read_bitext_file(const std::filesystem::path& path) {
       fail("{}:{}: expected 'sentence TAB english translation' (two non-empty fields), got {} field(s)", path.string(),
            line_number, fields.size());
     }
+    if (set.sentences.size() == kMaxBitextPairs) {
+      fail(
+          "{}:{}: more than {} sentence pairs; bitext retrieval compares every pair with every other, so larger "
+          "sets must be split",
+          path.string(), line_number, kMaxBitextPairs);
+    }
     set.sentences.push_back(fields[0]);
     set.english.push_back(fields[1]);
   }
