@@ -108,7 +108,7 @@ const std::vector<SchemaEntry> kSchema = {
     {"eval.sets", V::StringList, "[]",
      "STS files, SemEval year folders or bitext-mining files (in a folder named bitext) under data.root"},
     {"eval.bitext_dir", V::String, "derived/bitext",
-     "where eval/bitext-xnli finds xnli-<lang>-en.tsv (under data.root unless absolute; lacos-prepare-data --only "
+     "where eval/xnli-bitext finds xnli-<lang>-en.tsv (under data.root unless absolute; lacos-prepare-data --only "
      "bitext)"},
     {"eval.bootstrap_resamples",
      V::Int,
