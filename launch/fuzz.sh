@@ -6,14 +6,17 @@
 #   launch/fuzz.sh campaign [TARGET...]        # fuzz each target to FUZZ_RUNS executions (default 10M)
 #                                              # or FUZZ_SECONDS seconds, whichever comes first
 #   launch/fuzz.sh totals                      # executions per target over all campaigns so far
+#                                              # (the committed ledger, tests/fuzz/campaigns.tsv)
 #   launch/fuzz.sh replay TARGET               # every seed, corpus and regression input once (ctest)
 #   launch/fuzz.sh smoke TARGET [SECONDS]      # a short fuzz run from the seeds (ctest; default 15 s)
 #
 # Limits of every run: 2 GiB of memory (-rss_limit_mb, and -malloc_limit_mb for one allocation),
 # 10 s per input. A campaign keeps its corpus in build/fuzz/corpus/<target> (so a later campaign
-# continues from it), its log in build/fuzz/logs/, findings in build/fuzz/findings/<target>/, and
-# appends "target executions seconds findings" to build/fuzz/campaign.tsv. A finding, once fixed,
-# goes into tests/fuzz/regressions/<target>/, which ctest replays.
+# on this machine continues from it), its log in build/fuzz/logs/, findings in
+# build/fuzz/findings/<target>/, and appends "date commit target executions seconds findings" to
+# the ledger tests/fuzz/campaigns.tsv (FUZZ_LEDGER), which is committed: build folders do not
+# outlive a machine, and the executions of every campaign count towards the goal. A finding, once
+# fixed, goes into tests/fuzz/regressions/<target>/, which ctest replays.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -24,6 +27,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-0}   # 0: no time limit
 shared=$(cd "$root/.." && pwd)/shared
 data=${LACOS_DATA:-$shared/data}
 models=${LACOS_MODELS:-$shared/models}
+ledger=${FUZZ_LEDGER:-$root/tests/fuzz/campaigns.tsv}
 limits=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10)
 
 targets() {
@@ -85,10 +89,11 @@ case ${1:-} in
       "${folders[@]}"
     ;;
   totals)
-    # Campaigns continue from the kept corpus, so their executions add up per target.
-    [ -f "$fuzz_dir/campaign.tsv" ] || { echo "fuzz.sh: no campaign yet ($fuzz_dir/campaign.tsv)" >&2; exit 1; }
+    # Campaigns add up per target: each one's executions are executions of that target's code.
+    [ -f "$ledger" ] || { echo "fuzz.sh: no campaign yet ($ledger)" >&2; exit 1; }
     awk -F'\t' -v goal="$FUZZ_RUNS" '
-      { runs[$1] += $2; secs[$1] += $3; found[$1] += $4; if (!($1 in order)) order[$1] = ++n }
+      /^#/ || $1 == "date" { next }
+      { runs[$3] += $4; secs[$3] += $5; found[$3] += $6; if (!($3 in order)) order[$3] = ++n }
       END {
         printf "%-16s %14s %9s %9s %8s  %s\n", "target", "executions", "seconds", "per sec", "findings", "to the goal"
         for (t in order) names[order[t]] = t
@@ -98,7 +103,7 @@ case ${1:-} in
           printf "%-16s %14d %9d %9.0f %8d  %s\n", t, runs[t], secs[t], secs[t] ? runs[t] / secs[t] : 0, found[t],
                  (left > 0 ? left " left" : "reached")
         }
-      }' "$fuzz_dir/campaign.tsv"
+      }' "$ledger"
     ;;
   smoke)
     target=${2:?target}
@@ -122,6 +127,9 @@ case ${1:-} in
       mapfile -t folders < <(inputs "$target")
       log=$fuzz_dir/logs/$target.log
       start=$(date +%s)
+      # Findings of this campaign only: files older than this marker were counted before.
+      marker=$fuzz_dir/logs/$target.start
+      touch "$marker"
       set +e
       "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_SECONDS" \
         -print_final_stats=1 \
@@ -130,8 +138,10 @@ case ${1:-} in
       set -e
       seconds=$(( $(date +%s) - start ))
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-      findings=$(find "$fuzz_dir/findings/$target" -type f | wc -l)
-      printf '%s\t%s\t%s\t%s\n' "$target" "${runs:-0}" "$seconds" "$findings" | tee -a "$fuzz_dir/campaign.tsv"
+      findings=$(find "$fuzz_dir/findings/$target" -type f -newer "$marker" | wc -l)
+      [ -f "$ledger" ] || printf 'date\tcommit\ttarget\texecutions\tseconds\tfindings\n' >"$ledger"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+        "$target" "${runs:-0}" "$seconds" "$findings" | tee -a "$ledger"
       if [ "$rc" -ne 0 ]; then
         echo "fuzz.sh: $target stopped with status $rc; see $log and $fuzz_dir/findings/$target/" >&2
         status=1

@@ -74,7 +74,8 @@ double weighted_pearson(const std::vector<double>& x, const std::vector<double>&
     syy += counts[i] * dy * dy;
   }
   if (sxx == 0 || syy == 0) return std::nan("");
-  return sxy / std::sqrt(sxx * syy);
+  // Rounding can put a perfect correlation an ulp past 1 (a resample drawing two distinct pairs).
+  return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
 }
 
 // Scores resamples of one system's predictions against gold (x100).

@@ -21,7 +21,8 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
     syy += (y[i] - mean_y) * (y[i] - mean_y);
   }
   if (sxx == 0 || syy == 0) return std::nan("");  // a constant input has no correlation
-  return sxy / std::sqrt(sxx * syy);
+  // Rounding can put a perfect correlation an ulp past 1; r lies in [-1, 1] by definition.
+  return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
 }
 
 std::vector<double> average_ranks(const std::vector<double>& values) {

@@ -51,25 +51,26 @@ std::optional<RunStatus> RunRecord::status() const {
   return std::nullopt;
 }
 
-EvalSeries& RunRecord::eval_series(const std::string& set) {
-  for (auto& [name, series] : eval)
+namespace {
+
+// The series of `set` in `mine`, added if new; one name may not be an STS and a bitext set at once.
+template <typename Series, typename OtherSeries>
+Series& find_or_add_series(std::vector<std::pair<std::string, Series>>& mine,
+                           const std::vector<std::pair<std::string, OtherSeries>>& others, const std::string& set) {
+  for (auto& [name, series] : mine)
     if (name == set) return series;
-  for (const auto& entry : bitext)
+  for (const auto& entry : others)
     if (entry.first == set) fail("eval set name '{}' names both an STS and a bitext set", set);
   if (set.empty() || set.find('/') != std::string::npos) fail("eval set name '{}' cannot name an HDF5 group", set);
-  eval.emplace_back(set, EvalSeries{});
-  return eval.back().second;
+  mine.emplace_back(set, Series{});
+  return mine.back().second;
 }
 
-BitextSeries& RunRecord::bitext_series(const std::string& set) {
-  for (auto& [name, series] : bitext)
-    if (name == set) return series;
-  for (const auto& entry : eval)
-    if (entry.first == set) fail("eval set name '{}' names both an STS and a bitext set", set);
-  if (set.empty() || set.find('/') != std::string::npos) fail("eval set name '{}' cannot name an HDF5 group", set);
-  bitext.emplace_back(set, BitextSeries{});
-  return bitext.back().second;
-}
+}  // namespace
+
+EvalSeries& RunRecord::eval_series(const std::string& set) { return find_or_add_series(eval, bitext, set); }
+
+BitextSeries& RunRecord::bitext_series(const std::string& set) { return find_or_add_series(bitext, eval, set); }
 
 std::vector<std::pair<const char*, std::vector<double>*>> BitextSeries::columns() {
   return {{"accuracy", &accuracy},
