@@ -53,7 +53,7 @@ std::string json_text(const Json& row, std::initializer_list<const char*> keys) 
   for (const char* key : keys) {
     auto it = row.find(key);
     if (it != row.end() && it->is_string()) return it->get<std::string>();
-    if (it != row.end() && it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
+    if (it != row.end() && it->is_number_integer()) return it->dump();  // exact, beyond int64 too
   }
   return "";
 }
@@ -64,8 +64,8 @@ void read_json_lines(NliSet& set, const std::vector<std::string>& lines, const s
     const std::string where = fmt::format("{}:{}", origin, i + 1);
     Json row;
     try {
-      row = Json::parse(lines[i]);
-    } catch (const Json::parse_error&) {
+      row = parse_json(lines[i], where);  // the one JSON entry point: depth bounded, every JSON error an Error
+    } catch (const Error&) {
       ++set.malformed;
       continue;
     }
