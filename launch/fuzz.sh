@@ -132,6 +132,8 @@ case ${1:-} in
     # experiment target's time. Two frames keep every check (a finding replays with full stacks);
     # fewer than two silences LeakSanitizer.
     export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=2}
+    # The ledger names the commit fuzzed, so the targets are brought up to date with it first.
+    [ -f "$fuzz_dir/CMakeCache.txt" ] && cmake --build "$fuzz_dir" -j "$(nproc)" >/dev/null
     status=0
     for target in "$@"; do
       bin=$(binary "$target")
