@@ -130,8 +130,9 @@ TEST(StsFormats, Errors) {
   EXPECT_ERROR_CONTAINS(read_nli_file(dir / "bad.jsonl"), "bad.jsonl:1: unknown NLI label 'maybe'");
   // Lines JSON cannot hold (a number beyond double's range, nesting past the bound) are malformed
   // lines, counted like a syntax error, and the rest of the file is read.
-  test::write_bytes(dir / "odd.jsonl", "{\"premise\": 1e999}\n" + std::string(200, '[') + "\n" +
-                                           "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": 0}\n");
+  test::write_bytes(dir / "odd.jsonl",
+                    "{\"premise\": 1e999}\n" + std::string(200, '[') + "\n" +
+                        "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": 0}\n");
   const NliSet odd = read_nli_file(dir / "odd.jsonl");
   EXPECT_EQ(odd.malformed, 2u);
   ASSERT_EQ(odd.examples.size(), 1u);
