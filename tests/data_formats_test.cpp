@@ -119,6 +119,18 @@ TEST(StsFormats, SharedDatasets) {
   EXPECT_EQ(read_sts_year(shared_data_path("sts12-16/STS12")).size(), 5u);
 }
 
+// Lines JSON cannot hold (a number beyond double's range, nesting past the bound) are malformed
+// lines, counted like a syntax error, and the rest of the file is read.
+TEST(NliFormats, JsonLinesRowsJsonCannotHoldAreMalformed) {
+  test::TempDir dir;
+  test::write_bytes(dir / "odd.jsonl",
+                    "{\"premise\": 1e999}\n" + std::string(200, '[') + "\n" +
+                        "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": 0}\n");
+  const NliSet odd = read_nli_file(dir / "odd.jsonl");
+  EXPECT_EQ(odd.malformed, 2u);
+  ASSERT_EQ(odd.examples.size(), 1u);
+}
+
 TEST(StsFormats, Errors) {
   test::TempDir dir;
   test::write_bytes(dir / "STS.input.x.txt", "a\tb\n");
@@ -128,14 +140,6 @@ TEST(StsFormats, Errors) {
   EXPECT_ERROR_CONTAINS(read_sts_file(dir / "nope.tsv"), "nope.tsv: cannot open");
   test::write_bytes(dir / "bad.jsonl", "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": \"maybe\"}\n");
   EXPECT_ERROR_CONTAINS(read_nli_file(dir / "bad.jsonl"), "bad.jsonl:1: unknown NLI label 'maybe'");
-  // Lines JSON cannot hold (a number beyond double's range, nesting past the bound) are malformed
-  // lines, counted like a syntax error, and the rest of the file is read.
-  test::write_bytes(dir / "odd.jsonl",
-                    "{\"premise\": 1e999}\n" + std::string(200, '[') + "\n" +
-                        "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": 0}\n");
-  const NliSet odd = read_nli_file(dir / "odd.jsonl");
-  EXPECT_EQ(odd.malformed, 2u);
-  ASSERT_EQ(odd.examples.size(), 1u);
 }
 
 }  // namespace
