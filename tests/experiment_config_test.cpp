@@ -215,6 +215,22 @@ TEST_F(ComposeTest, SweepsAreCartesianProducts) {
   }
 }
 
+TEST_F(ComposeTest, SweepRunsAreCountedBeforeTheyAreMade) {
+  // Each axis within its own bound, but together 2 x 10,000 x 10,000 = 2 x 10^8 runs (found by fuzz_experiment).
+  const fs::path file = write(std::string(kBase) + "sweep:\n  model: [small, large]\n");
+  try {
+    plan(file, {"optim.lr=range(0,1,0.0001)", "experiment.seed=range(10000)"}, true);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("sweep: 2 model x 10000 optim.lr x 10000 experiment.seed values make "
+                                         "200000000 runs, more than 10000"),
+              std::string::npos)
+        << e.what();
+  }
+  // Exactly at the bound is still a sweep.
+  EXPECT_EQ(plan(file, {"experiment.seed=range(5000)"}, true).size(), 10000u);
+}
+
 TEST_F(ComposeTest, DryRunDifferencesShowWhatVaries) {
   const fs::path file = write(std::string(kBase) + "sweep:\n  model: [small, large]\n");
   const ExperimentComposer composer(file);

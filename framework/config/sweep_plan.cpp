@@ -5,6 +5,7 @@
 #include "core/error.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace lacos {
@@ -32,6 +33,28 @@ void check_axis_key(const ExperimentComposer& composer, const std::string& key, 
 std::string scalar_text(const ConfigNode& node) {
   if (!node.is_scalar()) fail("{}: sweep values must be plain values", node.origin);
   return node.scalar;
+}
+
+// Like the 10,000 values one range() may list: each axis is bounded on its own, but their product
+// is not, and two ranges of 10,000 make 10^8 runs. The product is counted before any run is made.
+constexpr std::size_t kMaxSweepRuns = 10000;
+
+void check_sweep_size(const std::vector<Axis>& axes) {
+  std::size_t runs = 1;
+  bool saturated = false;  // the exact product would overflow; it is far past the bound anyway
+  std::string shape;
+  for (const Axis& axis : axes) {
+    shape += fmt::format("{}{} {}", shape.empty() ? "" : " x ", axis.values.size(), axis.key);
+    if (saturated || axis.values.size() > std::numeric_limits<std::size_t>::max() / runs) {
+      saturated = true;
+    } else {
+      runs *= axis.values.size();
+    }
+  }
+  if (saturated || runs > kMaxSweepRuns) {
+    fail("sweep: {} values make {} runs, more than {}; that is surely a mistake (pin an axis with key=value)", shape,
+         saturated ? "too many" : std::to_string(runs), kMaxSweepRuns);
+  }
 }
 
 std::string folder_safe(std::string text) {
@@ -82,6 +105,7 @@ std::vector<PlannedRun> plan_sweep(const ExperimentComposer& composer, const std
     fixed.push_back(override_);
   }
 
+  check_sweep_size(axes);
   std::vector<PlannedRun> runs(1);
   runs[0].overrides = fixed;
   for (const Axis& axis : axes) {

@@ -1,7 +1,8 @@
 // Expands an experiment into runs: the cartesian product of the sweep axes, from the file's
 // `sweep:` block (key: [values] or key: "range(...)") and, with -m, from command-line overrides
 // listing several values (model=a,b  optim.lr=range(1e-4,4e-4,1e-4)). A command-line value for an
-// axis replaces that axis; a single value pins it. The first axis varies slowest.
+// axis replaces that axis; a single value pins it. The first axis varies slowest. At most 10,000
+// runs: the product of the axes is counted before any run is made.
 #pragma once
 
 #include "config/composer.h"
