@@ -300,6 +300,19 @@ void check_value(const ConfigNode& node, const SchemaEntry& entry) {
   }
 }
 
+ConfigNode parse_schema_defaults() {
+  ConfigNode root = ConfigNode::make_map("schema default");
+  for (const SchemaEntry& entry : kSchema) {
+    ConfigNode value = entry.default_yaml.empty() ? ConfigNode::make_scalar("", "schema default", /*quoted=*/true)
+                                                  : parse_config_text(entry.default_yaml, "schema default");
+    value.origin = "schema default";
+    for (ConfigNode& item : value.items) item.origin = "schema default";
+    if (entry.type == V::Map && value.is_null()) value = ConfigNode::make_map("schema default");
+    set_path(root, entry.key, value);
+  }
+  return root;
+}
+
 }  // namespace
 
 const std::vector<SchemaEntry>& experiment_schema() { return kSchema; }
@@ -311,16 +324,10 @@ const SchemaEntry* find_schema_entry(const std::string& key) {
 }
 
 ConfigNode schema_defaults() {
-  ConfigNode root = ConfigNode::make_map("schema default");
-  for (const SchemaEntry& entry : kSchema) {
-    ConfigNode value = entry.default_yaml.empty() ? ConfigNode::make_scalar("", "schema default", /*quoted=*/true)
-                                                  : parse_config_text(entry.default_yaml, "schema default");
-    value.origin = "schema default";
-    for (ConfigNode& item : value.items) item.origin = "schema default";
-    if (entry.type == V::Map && value.is_null()) value = ConfigNode::make_map("schema default");
-    set_path(root, entry.key, value);
-  }
-  return root;
+  // Parsed once: every compose starts from the defaults (twice), and parsing each entry's YAML
+  // again cost more than the rest of compose, which --dry-run repeats for every run of a sweep.
+  static const ConfigNode defaults = parse_schema_defaults();
+  return defaults;
 }
 
 void check_known_keys(const ConfigNode& root) {

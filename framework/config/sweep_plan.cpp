@@ -110,6 +110,7 @@ std::vector<PlannedRun> plan_sweep(const ExperimentComposer& composer, const std
   runs[0].overrides = fixed;
   for (const Axis& axis : axes) {
     std::vector<PlannedRun> expanded;
+    expanded.reserve(runs.size() * axis.values.size());  // at most kMaxSweepRuns
     for (const PlannedRun& run : runs) {
       for (const std::string& value : axis.values) {
         PlannedRun next = run;
