@@ -4,7 +4,8 @@
 #   launch/fuzz.sh build                       # build the targets with clang into build/fuzz
 #   launch/fuzz.sh seeds                       # seed corpora from ../shared and the fixtures
 #   launch/fuzz.sh campaign [TARGET...]        # fuzz each target to FUZZ_RUNS executions (default 10M)
-#                                              # or FUZZ_SECONDS seconds, whichever comes first
+#                                              # or FUZZ_SECONDS seconds, whichever comes first;
+#                                              # FUZZ_INSTANCE=2 (3, ...) beside a running one
 #   launch/fuzz.sh totals                      # executions per target over all campaigns so far
 #                                              # (the committed ledger, tests/fuzz/campaigns.tsv)
 #   launch/fuzz.sh replay TARGET               # every seed, corpus and regression input once (ctest)
@@ -134,26 +135,34 @@ case ${1:-} in
     export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=2}
     # The ledger names the commit fuzzed, so the targets are brought up to date with it first.
     [ -f "$fuzz_dir/CMakeCache.txt" ] && cmake --build "$fuzz_dir" -j "$(nproc)" >/dev/null
+    # A second campaign of a target (FUZZ_INSTANCE=2, on another core) shares its corpus: libFuzzer
+    # reloads the corpus folder every second, so the two build on each other's inputs. It has its
+    # own log, marker and finding names ("i2-crash-..."), so each counts its own findings and
+    # appends its own ledger row.
+    instance=${FUZZ_INSTANCE:-}
+    [[ $instance =~ ^[0-9]*$ ]] || { echo "fuzz.sh: FUZZ_INSTANCE must be a number, not '$instance'" >&2; exit 2; }
+    if [ -n "$instance" ]; then mine=(-name "i$instance-*"); else mine=(! -name 'i[0-9]*-*'); fi
     status=0
     for target in "$@"; do
       bin=$(binary "$target")
       mkdir -p "$fuzz_dir/corpus/$target" "$fuzz_dir/findings/$target"
       mapfile -t folders < <(inputs "$target")
-      log=$fuzz_dir/logs/$target.log
+      log=$fuzz_dir/logs/$target${instance:+.$instance}.log
       commit=$(code_version)
       start=$(date +%s)
       # Findings of this campaign only: files older than this marker were counted before.
-      marker=$fuzz_dir/logs/$target.start
+      marker=$fuzz_dir/logs/$target${instance:+.$instance}.start
       touch "$marker"
       set +e
       "$bin" "${limits[@]}" -max_len="$(max_len "$target")" -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_SECONDS" \
         -print_final_stats=1 \
-        -artifact_prefix="$fuzz_dir/findings/$target/" "$fuzz_dir/corpus/$target" "${folders[@]}" >"$log" 2>&1
+        -artifact_prefix="$fuzz_dir/findings/$target/${instance:+i$instance-}" "$fuzz_dir/corpus/$target" \
+        "${folders[@]}" >"$log" 2>&1
       rc=$?
       set -e
       seconds=$(( $(date +%s) - start ))
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-      findings=$(find "$fuzz_dir/findings/$target" -type f -newer "$marker" | wc -l)
+      findings=$(find "$fuzz_dir/findings/$target" -type f -newer "$marker" "${mine[@]}" | wc -l)
       [ -f "$ledger" ] || printf 'date\tcommit\ttarget\texecutions\tseconds\tfindings\n' >"$ledger"
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$commit" \
         "$target" "${runs:-0}" "$seconds" "$findings" | tee -a "$ledger"
